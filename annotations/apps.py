@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AnnotationsConfig(AppConfig):
+    name = "annotations"
+    verbose_name = "Editorial work"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  connects newsroom's article_imported

@@ -1,0 +1,240 @@
+"""What editors add on top of an article: artifact flags, fact-checks, claims, evidence,
+and the article's review workflow. Every model keeps its history (django-simple-history).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from newsroom.models import Article, Sentence
+
+
+def artifact_kind_choices() -> list[tuple[str, str]]:
+    """The 26 artifact kinds of the text core, as (value, label) choices."""
+    from newsroom.text.artifacts import KIND_LABELS, KINDS
+
+    return [(kind, KIND_LABELS[kind]) for kind in KINDS]
+
+
+class ArtifactFlag(models.Model):
+    """A span of an article's raw text marked as a scraper layout artifact."""
+
+    class State(models.TextChoices):
+        SUGGESTED = "suggested", "Suggested"
+        CONFIRMED = "confirmed", "Confirmed"
+        DISMISSED = "dismissed", "Dismissed"
+
+    class Origin(models.TextChoices):
+        DETECTOR = "detector", "Detector"
+        EDITOR = "editor", "Editor"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="artifact_flags")
+    kind = models.CharField(max_length=32, choices=artifact_kind_choices)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    state = models.CharField(max_length=10, choices=State, default=State.SUGGESTED)
+    # The state before the last decision, so that a decision can be undone.
+    previous_state = models.CharField(max_length=10, choices=State, blank=True)
+    origin = models.CharField(max_length=10, choices=Origin, default=Origin.DETECTOR)
+    reason = models.CharField(max_length=300, blank=True)
+    confidence = models.FloatField(default=1.0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["article", "start", "end", "kind"]
+        indexes = [models.Index(fields=["article", "state"]), models.Index(fields=["kind"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="flag_start_before_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} [{self.start}, {self.end}) ({self.get_state_display()})"
+
+    @property
+    def text(self) -> str:
+        return self.article.raw_text[self.start : self.end]
+
+
+class FactCheck(models.Model):
+    """The fact-check status of one sentence. A sentence without a row is unchecked."""
+
+    class Status(models.TextChoices):
+        UNCHECKED = "unchecked", "Unchecked"
+        NO_CLAIM = "no_claim", "No claim"
+        TO_CHECK = "to_check", "To check"
+        IN_PROGRESS = "in_progress", "In progress"
+        ACCURATE = "accurate", "Accurate"
+        MISLEADING = "misleading", "Misleading"
+        FALSE = "false", "False"
+        UNVERIFIABLE = "unverifiable", "Unverifiable"
+        OPINION = "opinion", "Opinion"
+
+    # Statuses that still need work before an article can be approved.
+    OPEN_STATUSES = (Status.UNCHECKED, Status.TO_CHECK, Status.IN_PROGRESS)
+
+    sentence = models.OneToOneField(Sentence, on_delete=models.CASCADE, related_name="fact_check")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="fact_checks")
+    status = models.CharField(max_length=12, choices=Status, default=Status.UNCHECKED)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_fact_checks",
+    )
+    verdict = models.TextField("verdict summary", blank=True)
+    note = models.TextField(blank=True)
+    # Optimistic concurrency: every write must carry the version the user saw.
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["article", "status"]),
+            models.Index(fields=["assignee", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()}: sentence {self.sentence_id}"
+
+
+class Claim(models.Model):
+    """A claim: a span inside a sentence (or the whole sentence), with who made it.
+
+    ``start``/``end`` are offsets into the article's raw text; ``quote`` with its
+    ``prefix`` and ``suffix`` context lets the claim be found again if the text changes.
+    """
+
+    class Type(models.TextChoices):
+        STATISTIC = "statistic", "Statistic"
+        QUOTE = "quote", "Quote"
+        CAUSAL = "causal", "Causal"
+        PREDICTION = "prediction", "Prediction"
+        OTHER = "other", "Other"
+
+    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="claims")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote = models.TextField()
+    prefix = models.CharField(max_length=64, blank=True)
+    suffix = models.CharField(max_length=64, blank=True)
+    claimant = models.CharField(max_length=200, blank=True)
+    claim_type = models.CharField(max_length=12, choices=Type, default=Type.OTHER)
+    note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["article", "start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="claim_start_before_end"),
+        ]
+
+    def __str__(self) -> str:
+        return self.quote[:80]
+
+
+class Evidence(models.Model):
+    """A link that supports, refutes or gives context to a sentence's fact-check."""
+
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", "Supports"
+        REFUTES = "refutes", "Refutes"
+        CONTEXT = "context", "Context"
+
+    fact_check = models.ForeignKey(FactCheck, on_delete=models.CASCADE, related_name="evidence")
+    url = models.URLField(max_length=2000, validators=[URLValidator(schemes=["http", "https"])])
+    title = models.CharField(max_length=300, blank=True)
+    stance = models.CharField(max_length=10, choices=Stance, default=Stance.CONTEXT)
+    note = models.TextField(blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["fact_check", "created_at"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class ArticleReview(models.Model):
+    """Where an article stands in the editorial workflow. No row means new."""
+
+    class State(models.TextChoices):
+        NEW = "new", "New"
+        IN_REVIEW = "in_review", "In review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="review")
+    state = models.CharField(max_length=20, choices=State, default=State.NEW)
+    override_reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        permissions = [
+            ("approve_article", "Can approve articles and request changes"),
+            ("override_review_guard", "Can approve with open sentences or pending flags"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.get_state_display()}"

@@ -1,0 +1,1 @@
+"""Receivers of newsroom's signals (connected in AnnotationsConfig.ready)."""

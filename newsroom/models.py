@@ -1,0 +1,146 @@
+"""What was published: sources, articles, their layout blocks and sentences.
+
+Offsets everywhere are half-open code-point ranges into ``Article.raw_text``:
+``article.raw_text[x.start:x.end]`` is the text of a block or sentence.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, F, Q
+from django.urls import reverse
+
+
+class Source(models.Model):
+    """A publication the articles come from."""
+
+    name = models.CharField(max_length=200, unique=True)
+    domain = models.CharField(max_length=253, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def search(self, query: str) -> ArticleQuerySet:
+        """Articles whose title, url or source name contain every word of ``query``."""
+        qs = self
+        for word in query.split():
+            qs = qs.filter(
+                Q(title__icontains=word) | Q(url__icontains=word) | Q(source__name__icontains=word)
+            )
+        return qs
+
+    def with_sentence_count(self) -> ArticleQuerySet:
+        return self.annotate(sentence_count=Count("sentences", distinct=True))
+
+
+class Article(models.Model):
+    """One scraped article, its raw text stored exactly as imported (after decoding)."""
+
+    class Format(models.TextChoices):
+        TEXT = "text", "Plain text"
+        JSON = "json", "JSON"
+        JSONL = "jsonl", "JSON Lines"
+        HTML = "html", "HTML"
+
+    title = models.CharField(max_length=500)
+    url = models.URLField(max_length=2000, blank=True)
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    published = models.DateTimeField(null=True, blank=True)
+    byline = models.CharField(max_length=300, blank=True)
+    raw_text = models.TextField()
+    # Whether the raw text begins with the title line (plain-text layout) or holds the body only.
+    title_in_text = models.BooleanField(default=True)
+    content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imported_articles",
+    )
+    imported_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    origin_name = models.CharField("imported from", max_length=500, blank=True)
+    origin_format = models.CharField(max_length=10, choices=Format, default=Format.TEXT)
+    origin_index = models.PositiveIntegerField(
+        "record", default=0, help_text="Position of the record in its file (0 for the first)."
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+        indexes = [models.Index(fields=["published"]), models.Index(fields=["source", "-published"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("annotations:article-detail", args=[self.pk])
+
+    def text_of(self, span: Block | Sentence) -> str:
+        return self.raw_text[span.start : span.end]
+
+
+class Block(models.Model):
+    """A layout block of an article: title, dateline, caption, body paragraph or trailer."""
+
+    class Role(models.TextChoices):
+        TITLE = "title", "Title"
+        DATELINE = "dateline", "Dateline"
+        CAPTION = "caption", "Caption"
+        BODY = "body", "Body"
+        TRAILER = "trailer", "Trailer"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="blocks")
+    position = models.PositiveIntegerField()
+    role = models.CharField(max_length=10, choices=Role)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="block_unique_position"),
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="block_start_before_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.position + 1} of article {self.article_id}"
+
+
+class Sentence(models.Model):
+    """A sentence inside a block; ``position`` counts from 0 across the whole article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sentences")
+    block = models.ForeignKey(Block, on_delete=models.CASCADE, related_name="sentences")
+    position = models.PositiveIntegerField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="sentence_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(start__lt=F("end")), name="sentence_start_before_end"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sentence {self.position + 1} of article {self.article_id}"
+
+    @property
+    def text(self) -> str:
+        """The sentence text (needs ``article`` loaded: use select_related)."""
+        return self.article.raw_text[self.start : self.end]

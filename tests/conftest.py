@@ -1,0 +1,74 @@
+"""Shared fixtures: one user per role and a logged-in client for each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from annotations.roles import ADMINISTRATOR, EDITOR, FACT_CHECKER, STAFF_ROLES, VIEWER
+
+
+@pytest.fixture
+def make_user(db, django_user_model) -> Callable:
+    def make(role: str | None, username: str | None = None):
+        name = username or (role or "nobody").replace("-", "_")
+        user = django_user_model.objects.create_user(
+            username=name,
+            password="pw",  # noqa: S106
+            is_staff=role in STAFF_ROLES,
+            is_superuser=role == ADMINISTRATOR,
+        )
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def viewer(make_user):
+    return make_user(VIEWER)
+
+
+@pytest.fixture
+def fact_checker(make_user):
+    return make_user(FACT_CHECKER)
+
+
+@pytest.fixture
+def editor(make_user):
+    return make_user(EDITOR)
+
+
+@pytest.fixture
+def administrator(make_user):
+    return make_user(ADMINISTRATOR)
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def viewer_client(viewer) -> Client:
+    return _client_for(viewer)
+
+
+@pytest.fixture
+def checker_client(fact_checker) -> Client:
+    return _client_for(fact_checker)
+
+
+@pytest.fixture
+def editor_client(editor) -> Client:
+    return _client_for(editor)
+
+
+@pytest.fixture
+def administrator_client(administrator) -> Client:
+    return _client_for(administrator)
