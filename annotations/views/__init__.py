@@ -1,0 +1,1 @@
+"""Pages of the editorial work, one module per area (articles, flags, dashboard)."""
