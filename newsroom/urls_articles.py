@@ -1,5 +1,9 @@
 from django.urls import path
 
+from newsroom import views
+
 app_name = "newsroom"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("import/", views.import_articles, name="import"),
+]
