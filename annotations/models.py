@@ -20,6 +20,31 @@ def artifact_kind_choices() -> list[tuple[str, str]]:
     return [(kind, KIND_LABELS[kind]) for kind in KINDS]
 
 
+class ArtifactFlagQuerySet(models.QuerySet["ArtifactFlag"]):
+    def pending(self) -> ArtifactFlagQuerySet:
+        """Flags still waiting for an editor's decision."""
+        return self.filter(state=ArtifactFlag.State.SUGGESTED)
+
+    def confirmed(self) -> ArtifactFlagQuerySet:
+        return self.filter(state=ArtifactFlag.State.CONFIRMED)
+
+    def untouched(self) -> ArtifactFlagQuerySet:
+        """Detector suggestions no editor has acted on: re-detection may replace them."""
+        return self.filter(
+            state=ArtifactFlag.State.SUGGESTED,
+            origin=ArtifactFlag.Origin.DETECTOR,
+            decided_at__isnull=True,
+        )
+
+    def decided(self) -> ArtifactFlagQuerySet:
+        """Flags carrying an editor's decision (the complement of ``untouched``)."""
+        return self.exclude(
+            state=ArtifactFlag.State.SUGGESTED,
+            origin=ArtifactFlag.Origin.DETECTOR,
+            decided_at__isnull=True,
+        )
+
+
 class ArtifactFlag(models.Model):
     """A span of an article's raw text marked as a scraper layout artifact."""
 
@@ -59,6 +84,7 @@ class ArtifactFlag(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ArtifactFlagQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
