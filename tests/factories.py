@@ -46,10 +46,9 @@ def article_with_sentences(n: int = 5, **fields):
     """
     from newsroom.models import Block, Sentence
 
-    title = fields.pop("title", None) or f"Article {factory.random.randgen.random():.12f}"
     head = "Headline\n\n"
     body = " ".join(f"Sentence {i} is here." for i in range(n))
-    article = ArticleFactory(title=title, raw_text=head + body, **fields)
+    article = ArticleFactory(raw_text=head + body, **fields)
     block = Block.objects.create(
         article=article,
         position=0,
@@ -61,9 +60,7 @@ def article_with_sentences(n: int = 5, **fields):
     for i in range(n):
         text = f"Sentence {i} is here."
         sentences.append(
-            Sentence(
-                article=article, block=block, position=i, start=offset, end=offset + len(text)
-            )
+            Sentence(article=article, block=block, position=i, start=offset, end=offset + len(text))
         )
         offset += len(text) + 1
     article.sentence_list = Sentence.objects.bulk_create(sentences)
