@@ -1,0 +1,36 @@
+"""The text core stays pure: importing any of its modules loads no Django."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+# Runs in a fresh interpreter so modules already imported by the test session don't count.
+PROBE = """
+import importlib, json, pkgutil, sys
+import newsroom.text as package
+names = [package.__name__]
+for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+    importlib.import_module(module.name)
+    names.append(module.name)
+loaded = sorted(name for name in sys.modules if name == "django" or name.startswith("django."))
+print(json.dumps({"imported": names, "django": loaded}))
+"""
+
+
+def test_text_core_imports_no_django() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "", "PYTHONPATH": str(REPO)},
+    )
+    report = json.loads(result.stdout)
+    assert {"newsroom.text.layout", "newsroom.text.sentences"} <= set(report["imported"])
+    assert report["django"] == []
