@@ -254,7 +254,8 @@ class ArticleReview(models.Model):
     )
     changed_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    # Reasons for requesting changes or overriding the guard can be longer than 100 chars.
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         permissions = [
