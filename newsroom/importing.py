@@ -1,0 +1,337 @@
+"""Import articles: the one atomic, idempotent entry point.
+
+The command line (``import_articles``), the upload page and tests all call these
+functions. Each article is saved in its own transaction: the Article row, its layout
+blocks and sentences (``bulk_create``), then ``article_imported`` is sent inside that
+transaction so that receivers (suggested artifact flags) commit or roll back with it.
+A bad record is reported and skipped; every good one is still imported.
+
+Idempotency: ``Article.content_hash`` is ``readers.content_hash(title, text)``. A record
+whose hash exists is reported as already imported, with the existing article; the unique
+constraint on the column is the backstop when two imports race.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import IntegrityError, transaction
+
+from newsroom.models import Article, Block, Sentence, Source
+from newsroom.readers import (
+    Item,
+    Limits,
+    Record,
+    RecordError,
+    Skipped,
+    analyse,
+    content_hash,
+    read_paths,
+    read_stream,
+)
+from newsroom.signals import article_imported
+
+__all__ = [
+    "ImportResult",
+    "ImportSummary",
+    "Status",
+    "import_items",
+    "import_paths",
+    "import_record",
+    "import_stream",
+    "import_upload",
+]
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+
+
+class Status(enum.StrEnum):
+    IMPORTED = "imported"
+    DUPLICATE = "duplicate"
+    VALID = "valid"  # dry run: would be imported
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What happened to one record: ``article`` is the new or the existing one."""
+
+    status: Status
+    location: str
+    title: str = ""
+    article: Article | None = None
+    sentences: int = 0
+    message: str = ""
+
+    def __str__(self) -> str:
+        if self.status == Status.FAILED:
+            return f"{self.location}: {self.message}"
+        return f"{self.location}: {self.status} {self.title!r}"
+
+
+@dataclass(slots=True)
+class ImportSummary:
+    """Counts of one import run; failures and skipped files are kept with their location."""
+
+    dry_run: bool = False
+    imported: int = 0
+    sentences: int = 0
+    duplicates: int = 0
+    failures: list[ImportResult] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    # The articles imported or found as duplicates, kept only when asked (uploads).
+    results: list[ImportResult] | None = None
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    def add(self, result: ImportResult) -> None:
+        if result.status in (Status.IMPORTED, Status.VALID):
+            self.imported += 1
+            self.sentences += result.sentences
+        elif result.status == Status.DUPLICATE:
+            self.duplicates += 1
+        else:
+            self.failures.append(result)
+        if self.results is not None:
+            self.results.append(result)
+
+    def __str__(self) -> str:
+        verb = "Would import" if self.dry_run else "Imported"
+        parts = [
+            f"{verb} {self.imported} article{'s' * (self.imported != 1)} "
+            f"({self.sentences} sentences)",
+            f"{self.duplicates} already imported",
+            f"{self.failed} failed",
+        ]
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} file{'s' * (len(self.skipped) != 1)} skipped")
+        return ", ".join(parts) + "."
+
+
+def import_record(
+    record: Record, *, user: AbstractBaseUser | None = None, dry_run: bool = False
+) -> ImportResult:
+    """Analyse and save one record in its own transaction; never raises for bad input.
+
+    Returns IMPORTED with the new article, DUPLICATE with the existing one (same content
+    hash), VALID on a dry run (nothing written, receivers not called), or FAILED with a
+    message when the text cannot be analysed or the save or a signal receiver raised (the
+    article's rows are then rolled back).
+    """
+    location = record.location
+    try:
+        analysis = analyse(record, tz=settings.TIME_ZONE)
+    except RecordError as error:
+        return ImportResult(Status.FAILED, location, message=error.message)
+    title = analysis.title
+    digest = content_hash(title, record.text)
+    existing = Article.objects.filter(content_hash=digest).first()
+    if existing is not None:
+        return ImportResult(Status.DUPLICATE, location, title, existing)
+    if dry_run:
+        return ImportResult(Status.VALID, location, title, sentences=len(analysis.sentences))
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(
+                title=title,
+                url=record.url,
+                source=_source(record),
+                published=analysis.published,
+                byline=record.byline,
+                raw_text=record.text,
+                title_in_text=record.title_in_text,
+                content_hash=digest,
+                imported_by=user,
+                origin_name=_clip(record.origin, 500),
+                origin_format=record.format,
+                origin_index=record.index,
+            )
+            blocks = Block.objects.bulk_create(
+                [
+                    Block(
+                        article=article,
+                        position=position,
+                        role=str(block.role),
+                        start=block.start,
+                        end=block.end,
+                    )
+                    for position, block in enumerate(analysis.layout.blocks)
+                ],
+                batch_size=BATCH_SIZE,
+            )
+            Sentence.objects.bulk_create(
+                [
+                    Sentence(
+                        article=article,
+                        block=blocks[span.block],
+                        position=position,
+                        start=span.start,
+                        end=span.end,
+                    )
+                    for position, span in enumerate(analysis.sentences)
+                ],
+                batch_size=BATCH_SIZE,
+            )
+            article_imported.send(sender=Article, article=article, findings=analysis.findings)
+    except IntegrityError:
+        # Another import saved the same content between our check and our insert.
+        existing = Article.objects.filter(content_hash=digest).first()
+        if existing is not None:
+            return ImportResult(Status.DUPLICATE, location, title, existing)
+        logger.exception("import of %s failed", location)
+        return ImportResult(Status.FAILED, location, title, message="database integrity error")
+    except Exception as exc:
+        # A receiver or the database refused this article: it is rolled back, others go on.
+        logger.exception("import of %s failed", location)
+        return ImportResult(
+            Status.FAILED, location, title, message=f"not imported ({type(exc).__name__}: {exc})"
+        )
+    return ImportResult(Status.IMPORTED, location, title, article, len(analysis.sentences))
+
+
+def import_items(
+    items: Iterable[Item],
+    *,
+    user: AbstractBaseUser | None = None,
+    dry_run: bool = False,
+    progress: Callable[[ImportResult], None] | None = None,
+    keep_results: bool = False,
+) -> ImportSummary:
+    """Import what a reader yields: records, read errors and skipped files.
+
+    ``progress`` is called after every record with its result. ``keep_results`` keeps
+    every result (and so every article) in the summary, for short imports such as uploads.
+    """
+    summary = ImportSummary(dry_run=dry_run, results=[] if keep_results else None)
+    for item in items:
+        if isinstance(item, Skipped):
+            summary.skipped.append(item)
+            continue
+        if isinstance(item, RecordError):
+            result = ImportResult(Status.FAILED, item.location, message=item.message)
+        else:
+            result = import_record(item, user=user, dry_run=dry_run)
+        summary.add(result)
+        if progress is not None:
+            progress(result)
+    return summary
+
+
+def import_paths(
+    paths: Iterable[str | Path],
+    *,
+    user: AbstractBaseUser | None = None,
+    dry_run: bool = False,
+    format: str | None = None,
+    progress: Callable[[ImportResult], None] | None = None,
+) -> ImportSummary:
+    """Import files and directories (recursive); see ``readers.read_paths``."""
+    items = read_paths(paths, format=format, limits=Limits.from_settings())
+    return import_items(items, user=user, dry_run=dry_run, progress=progress)
+
+
+def import_stream(
+    stream: IO[bytes],
+    *,
+    origin: str,
+    format: str,
+    user: AbstractBaseUser | None = None,
+    dry_run: bool = False,
+    progress: Callable[[ImportResult], None] | None = None,
+    keep_results: bool = False,
+) -> ImportSummary:
+    """Import one binary stream (standard input, an uploaded file) of the given format."""
+    items = read_stream(stream, origin=origin, format=format, limits=Limits.from_settings())
+    return import_items(
+        items, user=user, dry_run=dry_run, progress=progress, keep_results=keep_results
+    )
+
+
+def import_upload(
+    *,
+    files: Iterable[IO[bytes]] = (),
+    text: str = "",
+    title: str = "",
+    source: str = "",
+    user: AbstractBaseUser | None = None,
+    dry_run: bool = False,
+) -> list[tuple[str, ImportSummary]]:
+    """Import uploaded files (format from each name's extension) and/or pasted text.
+
+    Pasted text is the plain-text layout; with ``title`` it is taken as the body only.
+    Returns one ``(name, summary)`` per file, then one for the pasted text, with results
+    kept so that the page can link every article.
+    """
+    from newsroom.readers import format_for
+
+    reports: list[tuple[str, ImportSummary]] = []
+    for upload in files:
+        name = Path(getattr(upload, "name", "") or "upload").name
+        format = format_for(name)
+        if format is None:
+            summary = ImportSummary(dry_run=dry_run, results=[])
+            summary.skipped.append(Skipped(name, "unknown file extension"))
+        else:
+            summary = import_stream(
+                upload, origin=name, format=format, user=user, dry_run=dry_run, keep_results=True
+            )
+        reports.append((name, summary))
+    if text.strip():
+        record: Record | RecordError
+        try:
+            record = _pasted_record(text, title=title, source=source)
+        except RecordError as error:
+            record = error
+        summary = import_items([record], user=user, dry_run=dry_run, keep_results=True)
+        reports.append(("pasted text", summary))
+    return reports
+
+
+def _pasted_record(text: str, *, title: str, source: str) -> Record:
+    limits = Limits.from_settings()
+    origin = "pasted text"
+    if "\x00" in text:
+        raise RecordError("NUL character in the text", origin=origin, format="text")
+    if len(text) > limits.max_article_chars:
+        raise RecordError(
+            f"article is {len(text)} characters, over the limit of "
+            f"{limits.max_article_chars} (NEWSROOM_MAX_ARTICLE_CHARS)",
+            origin=origin,
+            format="text",
+        )
+    title = title.strip()
+    return Record(
+        origin=origin,
+        format="text",
+        text=text,
+        title=title or None,
+        title_in_text=not title,
+        source=source.strip(),
+    )
+
+
+def _source(record: Record) -> Source | None:
+    domain = urlsplit(record.url).hostname or "" if record.url else ""
+    domain = domain.removeprefix("www.")
+    name = record.source or domain
+    if not name:
+        return None
+    source, _ = Source.objects.get_or_create(name=name, defaults={"domain": domain})
+    return source
+
+
+def _clip(value: str, limit: int) -> str:
+    """Keep the end of a long path: the file name is the useful part."""
+    return value if len(value) <= limit else "…" + value[-(limit - 1) :]
