@@ -65,3 +65,32 @@ def article_with_sentences(n: int = 5, **fields):
         offset += len(text) + 1
     article.sentence_list = Sentence.objects.bulk_create(sentences)
     return article
+
+
+def imported_article(text: str, **fields: object) -> Article:
+    """An article saved through the importer, with its real blocks and sentences.
+
+    ``text`` is the plain-text layout (title line first) unless ``title`` is given, in
+    which case it is the body only. Other fields: ``url``, ``source`` (a name or a
+    Source), ``byline``, ``published`` (datetime), ``user`` (imported_by), ``origin``.
+    The same title and text twice give the same article (the importer is idempotent).
+    """
+    from newsroom.importing import Status, import_record
+    from newsroom.readers import Record
+
+    user = fields.pop("user", None)
+    title = fields.pop("title", None)
+    source = fields.pop("source", "")
+    record = Record(
+        origin=str(fields.pop("origin", "factory")),
+        format="text",
+        text=text,
+        title=title,  # type: ignore[arg-type]
+        title_in_text=title is None,
+        source=source.name if isinstance(source, Source) else str(source or ""),
+        **fields,  # type: ignore[arg-type]
+    )
+    result = import_record(record, user=user)  # type: ignore[arg-type]
+    if result.article is None or result.status not in (Status.IMPORTED, Status.DUPLICATE):
+        raise ValueError(f"import failed: {result}")
+    return result.article
