@@ -31,6 +31,8 @@ from newsroom.text.spans import Block, SentenceSpan
 __all__ = ["segment", "split"]
 
 LANGUAGE = "en"
+# A list marker ("• (12.)", "iv.") is short; longer pieces skip the marker check.
+LONE_MARKER_MAX_CHARS = 8
 
 
 def split(text: str, blocks: Sequence[Block]) -> list[SentenceSpan]:
@@ -65,15 +67,13 @@ def segment(chunk: str) -> list[tuple[int, int]]:
             if 0 < (end := item["end_index"]) < size
         }
     )
-    if cuts:
-        if _has_double_quote(chunk):
-            cuts = _drop_cuts_inside_quotes(chunk, _move_cuts_before_opening_quotes(chunk, cuts))
-        if _LIST_START.match(chunk):
-            cuts = _cut_before_list_markers(chunk, cuts)
-        if ". . . ." in chunk:
-            cuts = _move_cuts_before_ellipsis(chunk, cuts)
-    elif _LIST_START.match(chunk):
+    # Each rule first checks cheaply whether it can apply: most paragraphs need none.
+    if cuts and _has_double_quote(chunk):
+        cuts = _drop_cuts_inside_quotes(chunk, _move_cuts_before_opening_quotes(chunk, cuts))
+    if _LIST_START.match(chunk):
         cuts = _cut_before_list_markers(chunk, cuts)
+    if cuts and ". . . ." in chunk:
+        cuts = _move_cuts_before_ellipsis(chunk, cuts)
     return _trimmed_pieces(chunk, cuts)
 
 
@@ -90,7 +90,11 @@ def _trimmed_pieces(chunk: str, cuts: Sequence[int]) -> list[tuple[int, int]]:
             end = start + len(stripped.rstrip())
             if pending is not None:
                 start, pending = pending, None
-            if _LONE_MARKER.fullmatch(chunk, start, end) and cut < len(chunk):
+            if (
+                end - start <= LONE_MARKER_MAX_CHARS
+                and cut < len(chunk)
+                and _LONE_MARKER.fullmatch(chunk, start, end)
+            ):
                 pending = start
             else:
                 pieces.append((start, end))
