@@ -1,0 +1,359 @@
+"""Artifact flags: storing the detector's suggestions and recording editors' decisions.
+
+Every write goes through these functions (the import receiver, the flag views, the
+``detect_artifacts`` command and the admin action), each in one transaction, and each
+written row gets exactly one django-simple-history record carrying the acting user.
+A flag is *untouched* while it is a detector suggestion nobody decided on; re-detection
+replaces only untouched flags, so an editor's decision is never lost or duplicated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from newsroom.models import Article, Sentence
+from newsroom.text import artifacts, layout
+from newsroom.text.clean import clean_text
+from newsroom.text.spans import Finding
+
+from .models import ArtifactFlag
+
+State = ArtifactFlag.State
+Origin = ArtifactFlag.Origin
+DECISIONS = (State.CONFIRMED, State.DISMISSED)
+_REASON_MAX = ArtifactFlag._meta.get_field("reason").max_length
+# Kinds whose span is whitespace by definition: an editor's selection is not trimmed.
+_WHITESPACE_KINDS = frozenset({"stray_whitespace"})
+
+type FlagKey = tuple[str, int, int]
+
+
+def _key(item: ArtifactFlag | Finding) -> FlagKey:
+    return (item.kind, item.start, item.end)
+
+
+def _flag_from_finding(article: Article, finding: Finding) -> ArtifactFlag:
+    return ArtifactFlag(
+        article=article,
+        kind=finding.kind,
+        start=finding.start,
+        end=finding.end,
+        state=State.SUGGESTED,
+        origin=Origin.DETECTOR,
+        reason=finding.reason[:_REASON_MAX],
+        confidence=finding.confidence,
+    )
+
+
+def _check_findings(article: Article, findings: Iterable[Finding]) -> list[Finding]:
+    """Findings of known kinds inside the article's text, without duplicates."""
+    length = len(article.raw_text)
+    unique: dict[FlagKey, Finding] = {}
+    for finding in findings:
+        if finding.kind not in artifacts.KINDS:
+            raise ValueError(f"unknown artifact kind {finding.kind!r}")
+        if not 0 <= finding.start < finding.end <= length:
+            raise ValueError(f"finding [{finding.start}, {finding.end}) outside the article")
+        unique.setdefault(_key(finding), finding)
+    return list(unique.values())
+
+
+@transaction.atomic
+def store_suggestions(*, article: Article, findings: Iterable[Finding]) -> list[ArtifactFlag]:
+    """Store the detector's findings for a newly imported article as suggested flags.
+
+    One ``bulk_create`` (and one bulk history insert). A finding of an unknown kind or
+    outside the raw text raises ``ValueError`` (and so rolls the import back); findings
+    repeating the same (kind, start, end) are stored once.
+    """
+    flags = [_flag_from_finding(article, f) for f in _check_findings(article, findings)]
+    if not flags:
+        return []
+    return bulk_create_with_history(flags, ArtifactFlag, default_user=article.imported_by)
+
+
+def _locked(flag: ArtifactFlag) -> ArtifactFlag:
+    """The flag re-read under a row lock, so two editors' decisions queue, not interleave."""
+    return ArtifactFlag.objects.select_for_update().select_related("article").get(pk=flag.pk)
+
+
+def _record(flag: ArtifactFlag, user, state: str, previous: str) -> None:
+    flag.previous_state = previous
+    flag.state = state
+    flag.decided_by = user
+    flag.decided_at = timezone.now()
+    flag._history_user = user
+
+
+_DECISION_FIELDS = ["state", "previous_state", "decided_by", "decided_at"]
+
+
+@transaction.atomic
+def decide_flag(*, flag: ArtifactFlag, user, state: str) -> ArtifactFlag:
+    """Confirm or dismiss one flag, recording who and when; the old state is kept for undo.
+
+    ``state`` must be ``confirmed`` or ``dismissed`` (else ``ValidationError``, code
+    ``invalid_state``). Deciding the state a flag already has changes nothing and writes
+    no history. Raises ``ArtifactFlag.DoesNotExist`` if the flag was deleted meanwhile.
+    """
+    if state not in DECISIONS:
+        raise ValidationError("A flag can only be confirmed or dismissed.", code="invalid_state")
+    flag = _locked(flag)
+    if flag.state != state:
+        _record(flag, user, state, flag.state)
+        flag.save(update_fields=_DECISION_FIELDS)
+    return flag
+
+
+@transaction.atomic
+def decide_kind(*, article: Article, kind: str, user, state: str) -> int:
+    """Confirm or dismiss every *pending* flag of ``kind`` on ``article`` in one action.
+
+    Flags already decided keep their decision. Each changed flag gets its own history
+    row (one bulk insert). Returns how many flags changed.
+    """
+    if state not in DECISIONS:
+        raise ValidationError("A flag can only be confirmed or dismissed.", code="invalid_state")
+    flags = list(
+        ArtifactFlag.objects.select_for_update().filter(article=article, kind=kind).pending()
+    )
+    for flag in flags:
+        _record(flag, user, state, flag.state)
+    if flags:
+        bulk_update_with_history(flags, ArtifactFlag, _DECISION_FIELDS, default_user=user)
+    return len(flags)
+
+
+@transaction.atomic
+def undo_flag(*, flag: ArtifactFlag, user) -> ArtifactFlag:
+    """Return a flag to the state it had before its last decision.
+
+    The undo is itself recorded (who, when, a history row) and cannot be undone in turn;
+    a flag back to ``suggested`` stays out of re-detection's reach because an editor has
+    now looked at it. ``ValidationError`` (code ``nothing_to_undo``) when there is no
+    previous state.
+    """
+    flag = _locked(flag)
+    if not flag.previous_state:
+        raise ValidationError("This flag has no decision to undo.", code="nothing_to_undo")
+    _record(flag, user, flag.previous_state, "")
+    flag.save(update_fields=_DECISION_FIELDS)
+    return flag
+
+
+@transaction.atomic
+def add_flag(*, article: Article, start: int, end: int, kind: str, user) -> ArtifactFlag:
+    """Flag a span the detector missed: origin editor, state confirmed, decided by ``user``.
+
+    ``start``/``end`` are code-point offsets into ``article.raw_text`` (half-open). The
+    span is trimmed of surrounding whitespace (browser selections often take a space or
+    newline along), except for whitespace kinds. If a flag with the same kind and span
+    exists, that flag is confirmed instead of creating a duplicate. ``ValidationError``
+    codes: ``invalid_kind``, ``invalid_span``, ``blank_span``.
+    """
+    if kind not in artifacts.KINDS:
+        raise ValidationError("Choose one of the artifact kinds.", code="invalid_kind")
+    text = article.raw_text
+    if not 0 <= start < end <= len(text):
+        raise ValidationError(
+            "The span must lie inside the article's text and not be empty.", code="invalid_span"
+        )
+    if kind not in _WHITESPACE_KINDS:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start == end:
+            raise ValidationError("The selection holds only whitespace.", code="blank_span")
+    existing = (
+        ArtifactFlag.objects.select_for_update()
+        .filter(article=article, kind=kind, start=start, end=end)
+        .first()
+    )
+    if existing is not None:
+        return decide_flag(flag=existing, user=user, state=State.CONFIRMED)
+    flag = ArtifactFlag(
+        article=article,
+        kind=kind,
+        start=start,
+        end=end,
+        state=State.CONFIRMED,
+        origin=Origin.EDITOR,
+        reason="Flagged by an editor",
+        created_by=user,
+        decided_by=user,
+        decided_at=timezone.now(),
+    )
+    flag._history_user = user
+    flag.save()
+    return flag
+
+
+@dataclass(frozen=True)
+class RedetectResult:
+    """What one re-detection did: suggestions added, removed, kept; decisions left alone."""
+
+    added: int = 0
+    removed: int = 0
+    kept: int = 0
+    decisions: int = 0
+
+    def __add__(self, other: RedetectResult) -> RedetectResult:
+        return RedetectResult(
+            self.added + other.added,
+            self.removed + other.removed,
+            self.kept + other.kept,
+            self.decisions + other.decisions,
+        )
+
+
+def detect_findings(article: Article) -> list[Finding]:
+    """Run the text core's detector on an article's raw text, as the importer does."""
+    text = article.raw_text
+    return artifacts.detect(text, layout.parse(text, title_in_text=article.title_in_text))
+
+
+@transaction.atomic
+def redetect_flags(*, article: Article, user=None) -> RedetectResult:
+    """Run detection again and refresh the article's untouched suggestions.
+
+    Untouched suggestions the detector still finds are kept (reason and confidence
+    refreshed), the others deleted; new findings are added as suggestions unless a flag
+    with the same (kind, start, end) already exists — in particular a decided one, so an
+    editor's decision is never lost, overwritten or duplicated. Concurrent runs on one
+    article queue on the article's row lock.
+    """
+    Article.objects.select_for_update().get(pk=article.pk)
+    findings = {_key(f): f for f in _check_findings(article, detect_findings(article))}
+    untouched: dict[FlagKey, ArtifactFlag] = {}
+    stale: list[ArtifactFlag] = []
+    decided: set[FlagKey] = set()
+    for flag in article.artifact_flags.select_for_update():
+        if not _is_untouched(flag):
+            decided.add(_key(flag))
+        elif _key(flag) in untouched:
+            stale.append(flag)  # a duplicate suggestion (only from older data)
+        else:
+            untouched[_key(flag)] = flag
+
+    refreshed: list[ArtifactFlag] = []
+    kept = 0
+    for key, flag in untouched.items():
+        finding = findings.get(key)
+        if finding is None or key in decided:
+            stale.append(flag)
+            continue
+        kept += 1
+        reason = finding.reason[:_REASON_MAX]
+        if (flag.reason, flag.confidence) != (reason, finding.confidence):
+            flag.reason, flag.confidence = reason, finding.confidence
+            refreshed.append(flag)
+    for flag in stale:
+        flag._history_user = user
+        flag.delete()  # one by one: each deletion gets its history row
+    if refreshed:
+        bulk_update_with_history(
+            refreshed, ArtifactFlag, ["reason", "confidence"], default_user=user
+        )
+    new = [
+        _flag_from_finding(article, finding)
+        for key, finding in findings.items()
+        if key not in untouched and key not in decided
+    ]
+    if new:
+        bulk_create_with_history(new, ArtifactFlag, default_user=user)
+    return RedetectResult(added=len(new), removed=len(stale), kept=kept, decisions=len(decided))
+
+
+def _is_untouched(flag: ArtifactFlag) -> bool:
+    """Mirror of ``ArtifactFlagQuerySet.untouched`` for a loaded row."""
+    return (
+        flag.state == State.SUGGESTED and flag.origin == Origin.DETECTOR and flag.decided_at is None
+    )
+
+
+def inside_confirmed_artifact(outer: str = "") -> Exists:
+    """An ``Exists`` true when the outer row's span lies wholly inside one confirmed flag.
+
+    For a Sentence queryset: ``.annotate(in_artifact=inside_confirmed_artifact())`` or
+    ``.filter(~inside_confirmed_artifact())``. From a model that points to a sentence, pass
+    the path as ``outer``: ``FactCheck.objects.filter(~inside_confirmed_artifact("sentence__"))``.
+    Containment is by a single flag (sentences never cross a line, and flags cover lines or
+    parts of lines), using the ``(article, state)`` index.
+    """
+    return Exists(
+        ArtifactFlag.objects.filter(
+            article=OuterRef(f"{outer}article"),
+            state=State.CONFIRMED,
+            start__lte=OuterRef(f"{outer}start"),
+            end__gte=OuterRef(f"{outer}end"),
+        )
+    )
+
+
+def sentences_outside_confirmed_artifacts(qs: QuerySet[Sentence]) -> QuerySet[Sentence]:
+    """Sentences of ``qs`` not wholly inside a confirmed artifact flag (the ones to count)."""
+    return qs.filter(~inside_confirmed_artifact())
+
+
+def article_clean_text(article: Article) -> str:
+    """The article's raw text without its confirmed artifacts, whitespace normalised."""
+    spans = list(article.artifact_flags.confirmed().values_list("start", "end"))
+    return clean_text(article.raw_text, spans)
+
+
+@dataclass
+class FlagGroup:
+    """The flags of one kind on one article, with their counts by state."""
+
+    kind: str
+    label: str
+    flags: list[ArtifactFlag] = field(default_factory=list)
+    pending: int = 0
+    confirmed: int = 0
+    dismissed: int = 0
+
+
+_STATE_ATTR = {
+    State.SUGGESTED: "pending",
+    State.CONFIRMED: "confirmed",
+    State.DISMISSED: "dismissed",
+}
+
+
+class FlagPanel(list):
+    """An article's flags in text order (iterate it for inline marks), grouped for the panel.
+
+    ``groups`` in the detector's kind order, ``pending_count``, ``kind_choices``.
+    """
+
+    def __init__(self, flags: Sequence[ArtifactFlag]) -> None:
+        super().__init__(flags)
+        labels = dict(artifacts.KIND_LABELS)
+        by_kind: dict[str, FlagGroup] = {}
+        for flag in self:
+            group = by_kind.setdefault(flag.kind, FlagGroup(flag.kind, labels[flag.kind]))
+            group.flags.append(flag)
+            attr = _STATE_ATTR[flag.state]
+            setattr(group, attr, getattr(group, attr) + 1)
+        order = {kind: i for i, kind in enumerate(artifacts.KINDS)}
+        self.groups = sorted(by_kind.values(), key=lambda g: order[g.kind])
+        self.pending_count = sum(g.pending for g in self.groups)
+        self.kind_choices = [(kind, labels[kind]) for kind in artifacts.KINDS]
+
+
+def panel_flags(article: Article) -> FlagPanel:
+    """All flags of ``article`` for the page and the flags panel, in one query."""
+    flags = list(
+        article.artifact_flags.select_related("decided_by", "created_by").order_by("start", "end")
+    )
+    for flag in flags:
+        flag.article = article  # ``flag.text`` without a query per flag
+    return FlagPanel(flags)
