@@ -34,6 +34,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 
+from annotations.flagging import inside_confirmed_artifact
 from annotations.models import ArticleReview, ArtifactFlag, FactCheck
 from newsroom.models import Article, Sentence
 
@@ -43,22 +44,6 @@ State = ArticleReview.State
 # Annotation name of each status count, e.g. ``false_count``.
 STATUS_FIELDS: dict[str, str] = {status.value: f"{status.value}_count" for status in Status}
 OPEN_STATUSES: tuple[str, ...] = tuple(s.value for s in FactCheck.OPEN_STATUSES)
-
-
-def inside_confirmed_artifact(sentence: str = "") -> Exists:
-    """Whether the sentence is wholly inside a confirmed artifact flag of its article.
-
-    ``sentence`` is the lookup path from the outer query's model to the sentence
-    ("" when the outer query is over Sentence, "sentence__" over FactCheck).
-    """
-    return Exists(
-        ArtifactFlag.objects.filter(
-            article=OuterRef(f"{sentence}article"),
-            state=ArtifactFlag.State.CONFIRMED,
-            start__lte=OuterRef(f"{sentence}start"),
-            end__gte=OuterRef(f"{sentence}end"),
-        )
-    )
 
 
 def counted_sentences() -> QuerySet[Sentence]:
