@@ -137,7 +137,7 @@ def import_record(
         return ImportResult(Status.FAILED, location, message=error.message)
     title = analysis.title
     digest = content_hash(title, record.text)
-    existing = Article.objects.filter(content_hash=digest).first()
+    existing = _find(digest)
     if existing is not None:
         return ImportResult(Status.DUPLICATE, location, title, existing)
     if dry_run:
@@ -187,7 +187,7 @@ def import_record(
             article_imported.send(sender=Article, article=article, findings=analysis.findings)
     except IntegrityError:
         # Another import saved the same content between our check and our insert.
-        existing = Article.objects.filter(content_hash=digest).first()
+        existing = _find(digest)
         if existing is not None:
             return ImportResult(Status.DUPLICATE, location, title, existing)
         logger.exception("import of %s failed", location)
@@ -320,6 +320,10 @@ def _pasted_record(text: str, *, title: str, source: str) -> Record:
         title_in_text=not title,
         source=source.strip(),
     )
+
+
+def _find(digest: str) -> Article | None:
+    return Article.objects.filter(content_hash=digest).first()
 
 
 def _source(record: Record) -> Source | None:

@@ -239,12 +239,17 @@ def read_stream(
     except RecordError as error:
         yield error
         return
-    if format == "text":
-        yield _checked(Record(origin=origin, format="text", text=text), limits)
-    elif format == "html":
-        yield _checked(_html_record(text, origin=origin), limits)
-    else:
+    if format == "json":
         yield from _read_json(text, origin=origin, limits=limits)
+        return
+    try:
+        if format == "html":
+            record = _html_record(text, origin=origin)
+        else:
+            record = Record(origin=origin, format="text", text=text)
+        yield _checked(record, limits)
+    except RecordError as error:
+        yield error
 
 
 def read_paths(
@@ -389,7 +394,7 @@ def _decode_line(raw: bytes, origin: str, line: int) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise fail(f"not valid UTF-8 (byte {exc.start} of the line)") from None
+        raise fail(f"not valid UTF-8 (byte {exc.start + 1} of the line)") from None
 
 
 _TEXT_FIELDS = ("text", "body")

@@ -1,0 +1,269 @@
+"""The import service on the real database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from newsroom import importing
+from newsroom.importing import Status, import_paths, import_record, import_upload
+from newsroom.models import Article, Block, Sentence, Source
+from newsroom.readers import Record
+from newsroom.signals import article_imported
+from tests.factories import UserFactory, imported_article
+
+pytestmark = pytest.mark.django_db
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEED = SEEDS / "000_cfff4d70fc50ad02.txt"
+SEED_TITLE = "Turkey calls on Russia to help stop Syrian 'aggression' in Idlib"
+
+
+def counts() -> tuple[int, int, int]:
+    return Article.objects.count(), Block.objects.count(), Sentence.objects.count()
+
+
+def assert_offsets_hold(article: Article) -> None:
+    """Every sentence lies in its block, trimmed, and the sentences cover the block's words."""
+    text = article.raw_text
+    blocks = list(article.blocks.all())
+    sentences = list(article.sentences.select_related("block"))
+    assert [s.position for s in sentences] == list(range(len(sentences)))
+    previous_end = 0
+    for sentence in sentences:
+        piece = text[sentence.start : sentence.end]
+        assert piece and piece == piece.strip()
+        assert sentence.block.start <= sentence.start < sentence.end <= sentence.block.end
+        assert sentence.start >= previous_end
+        previous_end = sentence.end
+    for block in blocks:
+        inside = "".join(text[s.start : s.end] for s in sentences if s.block_id == block.pk)
+        assert "".join(inside.split()) == "".join(text[block.start : block.end].split())
+
+
+def test_seed_imports_with_title_date_blocks_and_ten_body_sentences(settings) -> None:
+    settings.TIME_ZONE = "Europe/Istanbul"
+    summary = import_paths([SEED])
+    assert (summary.imported, summary.duplicates, summary.failed) == (1, 0, 0)
+    article = Article.objects.get()
+    assert article.title == SEED_TITLE
+    assert article.published == datetime(2020, 2, 4, 14, 32, tzinfo=ZoneInfo("Europe/Istanbul"))
+    assert article.raw_text == SEED.read_text(encoding="utf-8")
+    assert (article.origin_name, article.origin_format, article.origin_index) == (
+        str(SEED),
+        "text",
+        0,
+    )
+    assert article.title_in_text and article.source is None
+    assert list(article.blocks.values_list("role", flat=True)) == [
+        "title",
+        "dateline",
+        "caption",
+        "caption",
+        *["body"] * 7,
+        "trailer",
+        "trailer",
+    ]
+    body = [
+        article.raw_text[s.start : s.end]
+        for s in article.sentences.filter(block__role=Block.Role.BODY)
+    ]
+    assert len(body) == 10
+    assert body[1].startswith('"The [Syrian] regime needs to stop its aggression')
+    assert body[1].endswith("his Russian counterpart Sergei Lavrov.")
+    assert body[-1].startswith("The Astana and Sochi processes")
+    assert_offsets_hold(article)
+
+
+def test_every_seed_imports_once_and_offsets_hold() -> None:
+    first = import_paths([SEEDS])
+    assert first.failed == 0 and first.imported == Article.objects.count() >= 9
+    before = counts()
+    second = import_paths([SEEDS])
+    assert (second.imported, second.duplicates, second.failed) == (0, first.imported, 0)
+    assert counts() == before
+    for article in Article.objects.all():
+        assert_offsets_hold(article)
+    ledger = Article.objects.get(title="City library to open on Sundays from next month")
+    assert ledger.source.name == "Eastern Ledger"
+    assert (ledger.byline, ledger.url) == (
+        "Anna Kovacs",
+        "https://example.com/news/library-sundays",
+    )
+    assert (ledger.origin_format, ledger.title_in_text) == ("json", False)
+    assert Source.objects.filter(name="Valley Post").count() == 1
+
+
+def test_reimport_reports_the_existing_article() -> None:
+    record = Record(origin="a.txt", format="text", text=SEED.read_text())
+    first = import_record(record)
+    again = import_record(Record(origin="elsewhere.txt", format="text", text=SEED.read_text()))
+    assert first.status == Status.IMPORTED
+    assert again.status == Status.DUPLICATE and again.article == first.article
+    assert str(again) == f"elsewhere.txt: duplicate {SEED_TITLE!r}"
+
+
+def test_race_on_the_unique_hash_reports_duplicate(monkeypatch) -> None:
+    text = "Race title\nThe body of a raced article."
+    winner = import_record(Record(origin="a", format="text", text=text)).article
+    before = counts()
+    # The pre-check misses (as if the other import committed just after it ran).
+    real_find = importing._find
+    calls = iter([None])
+    monkeypatch.setattr(importing, "_find", lambda digest: next(calls, None) or real_find(digest))
+    result = import_record(Record(origin="b", format="text", text=text))
+    assert result.status == Status.DUPLICATE and result.article == winner
+    assert counts() == before
+
+
+def test_user_and_url_source_are_recorded() -> None:
+    user = UserFactory()
+    result = import_record(
+        Record(
+            origin="x.json",
+            format="json",
+            text="Body.",
+            title="T",
+            title_in_text=False,
+            url="https://www.example.net/a",
+        ),
+        user=user,
+    )
+    article = result.article
+    assert article.imported_by == user
+    assert (article.source.name, article.source.domain) == ("example.net", "example.net")
+
+
+@pytest.fixture
+def failing_receiver() -> Iterator[list[str]]:
+    """A receiver that raises for articles whose title contains BOOM."""
+    seen: list[str] = []
+
+    def receiver(sender, *, article, findings, **kwargs) -> None:
+        seen.append(article.title)
+        assert Sentence.objects.filter(article=article).exists()  # saved before the signal
+        if "BOOM" in article.title:
+            raise RuntimeError("receiver exploded")
+
+    article_imported.connect(receiver, dispatch_uid="test-failing-receiver")
+    yield seen
+    article_imported.disconnect(dispatch_uid="test-failing-receiver")
+
+
+def test_receiver_that_raises_rolls_back_only_its_article(tmp_path: Path, failing_receiver) -> None:
+    records = [
+        {"title": "Good one", "text": "First good article."},
+        {"title": "BOOM article", "text": "This one makes the receiver raise."},
+        {"title": "Good two", "text": "Second good article."},
+    ]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records))
+    summary = import_paths([path])
+    assert (summary.imported, summary.failed) == (2, 1)
+    assert str(summary.failures[0]) == (f"{path}:2: not imported (RuntimeError: receiver exploded)")
+    assert failing_receiver == ["Good one", "BOOM article", "Good two"]
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["Good one", "Good two"]
+    assert Block.objects.count() == 2 and Sentence.objects.count() == 2
+
+
+def test_dry_run_validates_and_writes_nothing(tmp_path: Path, failing_receiver) -> None:
+    (tmp_path / "bad.json").write_text("{")
+    summary = import_paths([SEEDS, tmp_path], dry_run=True)
+    assert summary.imported >= 9 and summary.failed == 1 and summary.sentences > 0
+    assert str(summary).startswith(f"Would import {summary.imported} articles")
+    assert counts() == (0, 0, 0)
+    assert failing_receiver == []
+
+
+BAD_INPUTS = [
+    ("empty.txt", b"", "empty.txt: empty file"),
+    ("blank.txt", b"\n \n", "blank.txt: empty file"),
+    ("binary.txt", b"GIF89a\x01\x00\x00\xff", "binary.txt:1: binary file: NUL byte"),
+    ("latin1.txt", b"Title\nCaf\xe9 au lait.", "latin1.txt:2: not valid UTF-8"),
+    ("nul.json", b'{"text": "a\\u0000b"}', "nul.json: NUL character in 'text'"),
+    ("nul.jsonl", b'\n{"text": "a\\u0000b"}', "nul.jsonl:2: NUL character"),
+    ("broken.json", b'[{"text": "a"},\n {"text": }]', "broken.json:2: malformed JSON"),
+    ("broken.jsonl", b'{"text": "a"\n', "broken.jsonl:1: malformed JSON"),
+    ("notext.json", b'[{"title": "x"}]', "notext.json record 1: missing text"),
+    ("notext.jsonl", b'{"title": "x", "text": ""}', "notext.jsonl:1: missing text"),
+    ("empty.html", b"<script>alert(1)</script>", "empty.html: no readable text"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "message"), BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
+def test_bad_input_is_reported_by_file_and_line_and_nothing_is_written(
+    tmp_path: Path, name: str, data: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    summary = import_paths([path])
+    assert summary.imported == 0
+    assert summary.failed == 1
+    assert str(summary.failures[0]).startswith(str(tmp_path / message))
+    assert counts() == (0, 0, 0)
+
+
+def test_oversized_article_and_file(tmp_path: Path, settings) -> None:
+    settings.NEWSROOM_MAX_ARTICLE_CHARS = 100
+    settings.NEWSROOM_MAX_FILE_BYTES = 1000
+    (tmp_path / "long.txt").write_text("Title\n" + "word " * 40)
+    (tmp_path / "huge.txt").write_text("x" * 1001)
+    (tmp_path / "ok.txt").write_text("Short title\nA short body.")
+    summary = import_paths([tmp_path])
+    messages = sorted(str(f) for f in summary.failures)
+    assert messages == [
+        f"{tmp_path / 'huge.txt'}: file is larger than 1000 bytes (NEWSROOM_MAX_FILE_BYTES)",
+        f"{tmp_path / 'long.txt'}: article is 206 characters, over the limit of 100 "
+        "(NEWSROOM_MAX_ARTICLE_CHARS)",
+    ]
+    assert list(Article.objects.values_list("title", flat=True)) == ["Short title"]
+
+
+def test_boms_are_accepted_and_stripped(tmp_path: Path) -> None:
+    (tmp_path / "u8.txt").write_bytes("\ufeffBOM eight\nCaf\u00e9 body.".encode())
+    (tmp_path / "u16.txt").write_bytes("BOM sixteen\nCaf\u00e9 body.".encode("utf-16"))
+    summary = import_paths([tmp_path])
+    assert summary.imported == 2
+    texts = dict(Article.objects.values_list("title", "raw_text"))
+    assert texts == {
+        "BOM eight": "BOM eight\nCaf\u00e9 body.",
+        "BOM sixteen": "BOM sixteen\nCaf\u00e9 body.",
+    }
+
+
+def test_html_import_stores_readable_text_only(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text(
+        "<html><head><title>T</title><script>document.cookie</script></head><body>"
+        "<h1>Headline &lt;script&gt;</h1><p>Body <b>text</b>.</p><style>p{}</style>"
+        "<p>More &lt;script&gt;alert(1)&lt;/script&gt;.</p></body></html>"
+    )
+    import_paths([tmp_path])
+    article = Article.objects.get()
+    assert article.title == "Headline <script>"
+    assert article.raw_text == "Body text.\nMore <script>alert(1)</script>."
+    assert (article.origin_format, article.title_in_text) == ("html", False)
+    assert_offsets_hold(article)
+
+
+def test_pasted_text_with_title_is_body_only() -> None:
+    [(name, summary)] = import_upload(
+        text="First line of the body.\nSecond.", title="Pasted", source="Desk"
+    )
+    assert name == "pasted text" and summary.imported == 1
+    article = Article.objects.get()
+    assert (article.title, article.title_in_text, article.source.name) == ("Pasted", False, "Desk")
+    assert set(article.blocks.values_list("role", flat=True)) == {"body"}
+
+
+def test_imported_article_helper_gives_real_sentences() -> None:
+    article = imported_article("Helper title\nOne sentence. Another one.", byline="B")
+    assert article.title == "Helper title" and article.byline == "B"
+    assert article.sentences.count() == 3
+    assert imported_article("Helper title\nOne sentence. Another one.") == article
+    body_only = imported_article("Just a body. With two.", title="Given", source="S")
+    assert body_only.sentences.count() == 2 and body_only.source.name == "S"
