@@ -1,0 +1,711 @@
+"""Admin for the editorial work, and the Article admin with its review roll-ups.
+
+The Article admin lives here (not in newsroom/admin.py) because its columns, filters and
+actions are the annotations app's: roll-ups come from ``rollups.with_progress`` applied
+once in ``get_queryset`` (one query for the whole page), workflow actions call the
+``review`` services, re-detection calls ``flagging.redetect_flags``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth import get_user_model
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models.functions import Substr
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from annotations import review, rollups
+from annotations.models import ArticleReview, ArtifactFlag, Claim, Evidence, FactCheck
+from newsroom.models import Article, Sentence
+
+FLAG_PERMISSION = "annotations.change_artifactflag"
+
+
+def progress_bar(progress: rollups.Progress) -> str:
+    """The coloured status segments of one article, numbers on hover (all escaped)."""
+    segments = format_html_join(
+        "",
+        '<span class="nr-seg-{}" style="width: {}%" title="{} {}"></span>',
+        ((s.status, f"{s.percent:.3f}", s.count, s.label.lower()) for s in progress.segments),
+    )
+    return format_html(
+        '<div class="nr-progress" role="img" title="{}" aria-label="{}">{}</div>',
+        progress.summary,
+        progress.summary,
+        segments,
+    )
+
+
+def _sentence_text(prefix: str = "") -> Substr:
+    return Substr(
+        f"{prefix}article__raw_text",
+        F(f"{prefix}start") + 1,
+        F(f"{prefix}end") - F(f"{prefix}start"),
+    )
+
+
+# --- Article list filters --------------------------------------------------------------
+
+
+class WorkflowStateFilter(admin.SimpleListFilter):
+    title = "workflow state"
+    parameter_name = "workflow"
+
+    def lookups(self, request, model_admin):
+        return ArticleReview.State.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in ArticleReview.State.values:
+            return rollups.in_state(queryset, self.value())
+        return queryset
+
+
+class _YesFilter(admin.SimpleListFilter):
+    """A yes/no filter backed by a rollups filter function."""
+
+    filter_function: Any = None
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("yes", "no"):
+            return queryset
+        matching = type(self).filter_function(queryset.model.objects.all())
+        if self.value() == "yes":
+            return queryset.filter(pk__in=matching.values("pk"))
+        return queryset.exclude(pk__in=matching.values("pk"))
+
+
+class FalseMisleadingFilter(_YesFilter):
+    title = "has false/misleading"
+    parameter_name = "false"
+    filter_function = rollups.has_false_or_misleading
+
+
+class PendingFlagsFilter(_YesFilter):
+    title = "has pending flags"
+    parameter_name = "pending"
+    filter_function = rollups.has_pending_flags
+
+
+class UncheckedFilter(_YesFilter):
+    title = "has unchecked sentences"
+    parameter_name = "unchecked"
+    filter_function = rollups.has_unchecked
+
+
+class AssignedToFilter(admin.SimpleListFilter):
+    title = "assigned to"
+    parameter_name = "assignee"
+
+    def lookups(self, request, model_admin):
+        users = get_user_model().objects.filter(assigned_fact_checks__isnull=False).distinct()
+        return [(str(user.pk), user.get_username()) for user in users.order_by("username")]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return rollups.assigned_to(queryset, int(self.value()))
+        return queryset
+
+
+# --- Article admin ---------------------------------------------------------------------
+
+
+class SentenceInline(admin.TabularInline):
+    model = Sentence
+    fields = ("position", "sentence_text", "status", "claims_count", "assignee")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("fact_check__assignee")
+            .annotate(claims_count=Count("claims"))
+            .order_by("position")
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="text")
+    def sentence_text(self, sentence: Sentence) -> str:
+        return sentence.text  # the inline formset sets sentence.article: no query
+
+    @admin.display(description="status")
+    def status(self, sentence: Sentence) -> str:
+        fact_check = getattr(sentence, "fact_check", None)
+        return fact_check.get_status_display() if fact_check else "Unchecked"
+
+    @admin.display(description="claims")
+    def claims_count(self, sentence: Sentence) -> int:
+        return sentence.claims_count
+
+    @admin.display(description="assignee")
+    def assignee(self, sentence: Sentence) -> str:
+        fact_check = getattr(sentence, "fact_check", None)
+        return fact_check.assignee.get_username() if fact_check and fact_check.assignee else "—"
+
+
+class ArtifactFlagInline(admin.TabularInline):
+    model = ArtifactFlag
+    fields = ("kind", "state", "origin", "start", "end", "flagged_text", "reason", "decided_by")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("decided_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="text")
+    def flagged_text(self, flag: ArtifactFlag) -> str:
+        return flag.text
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = (
+        "title",
+        "source",
+        "published",
+        "workflow",
+        "progress",
+        "false_misleading",
+        "pending",
+        "assignees",
+        "last_activity",
+    )
+    list_select_related = ("source", "review")
+    list_filter = (
+        WorkflowStateFilter,
+        "source",
+        "published",
+        FalseMisleadingFilter,
+        PendingFlagsFilter,
+        UncheckedFilter,
+        AssignedToFilter,
+    )
+    search_fields = ("title", "url", "raw_text")
+    date_hierarchy = "published"
+    list_per_page = 50
+    actions = (
+        "send_to_review",
+        "approve",
+        "approve_with_override",
+        "request_changes",
+        "redetect_artifacts",
+        "export_json",
+    )
+    inlines = (SentenceInline, ArtifactFlagInline)
+    fieldsets = (
+        (None, {"fields": ("title", "url", "source", "published", "byline", "annotation_link")}),
+        ("Review", {"fields": ("workflow", "progress", "pending", "workflow_history")}),
+        ("Text", {"fields": ("raw_text_display",)}),
+        (
+            "Import",
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "content_hash",
+                    "imported_by",
+                    "imported_at",
+                    "origin_name",
+                    "origin_format",
+                    "origin_index",
+                    "title_in_text",
+                ),
+            },
+        ),
+    )
+    readonly_fields = (
+        "annotation_link",
+        "workflow",
+        "progress",
+        "pending",
+        "workflow_history",
+        "raw_text_display",
+        "content_hash",
+        "imported_by",
+        "imported_at",
+        "origin_name",
+        "origin_format",
+        "origin_index",
+        "title_in_text",
+    )
+
+    class Media:
+        css = {"all": ("newsroom/app.css",)}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
+        return rollups.with_progress(super().get_queryset(request))
+
+    # Columns
+
+    @admin.display(description="workflow", ordering="workflow_state")
+    def workflow(self, article: Article) -> str:
+        label = ArticleReview.State(article.workflow_state).label
+        reason = getattr(getattr(article, "review", None), "override_reason", "")
+        if article.workflow_state == ArticleReview.State.APPROVED and reason:
+            return format_html('{} <span title="{}">(override: {})</span>', label, reason, reason)
+        return label
+
+    @admin.display(description="progress", ordering="open_count")
+    def progress(self, article: Article) -> str:
+        return progress_bar(rollups.Progress.of(article))
+
+    @admin.display(description="false + misleading", ordering="false_misleading_count")
+    def false_misleading(self, article: Article) -> int:
+        return article.false_misleading_count
+
+    @admin.display(description="pending flags", ordering="pending_flags")
+    def pending(self, article: Article) -> int:
+        return article.pending_flags
+
+    @admin.display(description="assignees")
+    def assignees(self, article: Article) -> str:
+        return ", ".join(rollups.Progress.of(article).assignees) or "—"
+
+    @admin.display(description="last activity", ordering="last_activity")
+    def last_activity(self, article: Article):
+        return article.last_activity
+
+    # Change page
+
+    @admin.display(description="raw text")
+    def raw_text_display(self, article: Article) -> str:
+        return format_html('<pre style="white-space: pre-wrap">{}</pre>', article.raw_text)
+
+    @admin.display(description="annotation page")
+    def annotation_link(self, article: Article) -> str:
+        try:
+            url = reverse("annotations:article-detail", args=[article.pk])
+        except NoReverseMatch:
+            return "—"
+        return format_html('<a href="{}">Open the article page</a>', url)
+
+    @admin.display(description="workflow history")
+    def workflow_history(self, article: Article) -> str:
+        rows = ArticleReview.history.filter(article_id=article.pk).select_related("history_user")
+        rows = rows.order_by("-history_date", "-history_id")
+        if not rows:
+            return "No workflow changes yet."
+        items = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    row.history_date.strftime("%Y-%m-%d %H:%M"),
+                    ArticleReview.State(row.state).label,
+                    row.history_user.get_username() if row.history_user else "—",
+                    row.history_change_reason or "",
+                )
+                for row in rows
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>When</th><th>State</th><th>By</th><th>Reason</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            items,
+        )
+
+    # Permissions of the actions
+
+    def has_review_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(review.SEND_PERMISSION)
+
+    def has_approve_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(review.APPROVE_PERMISSION)
+
+    def has_override_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perms([review.APPROVE_PERMISSION, review.OVERRIDE_PERMISSION])
+
+    def has_flag_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(FLAG_PERMISSION)
+
+    # Actions
+
+    def _transition(self, request, queryset, move, done: str) -> None:
+        moved, refused = 0, []
+        for article in queryset:
+            try:
+                move(article)
+            except review.ReviewRefused as error:
+                refused.append((article, error))
+            else:
+                moved += 1
+        if moved:
+            noun = "article" if moved == 1 else "articles"
+            self.message_user(request, f"{moved} {noun} {done}.", messages.SUCCESS)
+        for article, error in refused:
+            self.message_user(request, f"“{article.title}” refused: {error}.", messages.ERROR)
+
+    @admin.action(description="Send selected articles to review", permissions=["review"])
+    def send_to_review(self, request, queryset):
+        user = request.user
+        self._transition(
+            request,
+            queryset,
+            lambda a: review.send_to_review(article=a, user=user),
+            "sent to review",
+        )
+
+    @admin.action(description="Approve selected articles", permissions=["approve"])
+    def approve(self, request, queryset):
+        user = request.user
+        self._transition(
+            request, queryset, lambda a: review.approve(article=a, user=user), "approved"
+        )
+
+    @admin.action(
+        description="Approve selected articles over the guard (with a reason)",
+        permissions=["override"],
+    )
+    def approve_with_override(self, request, queryset):
+        reason = request.POST.get("override_reason", "").strip()
+        if "apply" in request.POST and reason:
+            user = request.user
+            self._transition(
+                request,
+                queryset,
+                lambda a: review.approve(article=a, user=user, override_reason=reason),
+                "approved",
+            )
+            return None
+        if "apply" in request.POST:
+            self.message_user(request, "Give a reason to approve over the guard.", messages.ERROR)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Approve over the review guard",
+            "opts": self.model._meta,
+            "articles": [(a, review.guard_reasons(rollups.Progress.of(a))) for a in queryset],
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "reason": reason,
+        }
+        return TemplateResponse(request, "admin/newsroom/article/approve_override.html", context)
+
+    @admin.action(description="Request changes on selected articles", permissions=["approve"])
+    def request_changes(self, request, queryset):
+        user = request.user
+        self._transition(
+            request,
+            queryset,
+            lambda a: review.request_changes(article=a, user=user),
+            "sent back with changes requested",
+        )
+
+    @admin.action(description="Re-run artifact detection", permissions=["flag"])
+    def redetect_artifacts(self, request, queryset):
+        from annotations import flagging
+
+        total = flagging.RedetectResult()
+        count = 0
+        for article in queryset:
+            total += flagging.redetect_flags(article=article, user=request.user)
+            count += 1
+        self.message_user(
+            request,
+            f"Re-ran detection on {count} article{'s' if count != 1 else ''}: "
+            f"{total.added} suggestions added, {total.removed} removed, {total.kept} kept, "
+            f"{total.decisions} editor decisions left untouched.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Export selected articles (JSON)", permissions=["view"])
+    def export_json(self, request, queryset):
+        data = export_articles(queryset)
+        response = HttpResponse(
+            json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="articles.json"'
+        return response
+
+
+def export_articles(queryset: QuerySet[Article]) -> list[dict[str, Any]]:
+    """Articles with sentences (offsets, text, status, claims, evidence) and flags.
+
+    A constant number of queries whatever the number of articles or sentences.
+    """
+    sentences = Sentence.objects.select_related("fact_check__assignee").prefetch_related(
+        "claims", "fact_check__evidence"
+    )
+    articles = (
+        Article.objects.filter(pk__in=queryset.values("pk"))
+        .select_related("source", "review")
+        .prefetch_related(Prefetch("sentences", sentences), "artifact_flags")
+        .order_by("pk")
+    )
+    out = []
+    for article in articles:
+        review_row = getattr(article, "review", None)
+        out.append(
+            {
+                "id": article.pk,
+                "title": article.title,
+                "url": article.url,
+                "source": article.source.name if article.source else None,
+                "published": article.published,
+                "byline": article.byline,
+                "imported_at": article.imported_at,
+                "workflow_state": review_row.state if review_row else "new",
+                "override_reason": review_row.override_reason if review_row else "",
+                "raw_text": article.raw_text,
+                "sentences": [_export_sentence(article, s) for s in article.sentences.all()],
+                "artifact_flags": [
+                    {
+                        "kind": f.kind,
+                        "start": f.start,
+                        "end": f.end,
+                        "text": article.raw_text[f.start : f.end],
+                        "state": f.state,
+                        "origin": f.origin,
+                        "reason": f.reason,
+                    }
+                    for f in article.artifact_flags.all()
+                ],
+            }
+        )
+    return out
+
+
+def _export_sentence(article: Article, sentence: Sentence) -> dict[str, Any]:
+    fact_check = getattr(sentence, "fact_check", None)
+    return {
+        "position": sentence.position,
+        "start": sentence.start,
+        "end": sentence.end,
+        "text": article.raw_text[sentence.start : sentence.end],
+        "status": fact_check.status if fact_check else FactCheck.Status.UNCHECKED.value,
+        "assignee": (
+            fact_check.assignee.get_username() if fact_check and fact_check.assignee else None
+        ),
+        "verdict": fact_check.verdict if fact_check else "",
+        "claims": [
+            {
+                "start": c.start,
+                "end": c.end,
+                "quote": c.quote,
+                "claimant": c.claimant,
+                "claim_type": c.claim_type,
+                "note": c.note,
+            }
+            for c in sentence.claims.all()
+        ],
+        "evidence": [
+            {"url": e.url, "title": e.title, "stance": e.stance, "note": e.note}
+            for e in (fact_check.evidence.all() if fact_check else [])
+        ],
+    }
+
+
+# --- Admins of the editorial models ----------------------------------------------------
+
+
+@admin.register(FactCheck)
+class FactCheckAdmin(SimpleHistoryAdmin):
+    list_display = ("sentence_text", "article", "status", "assignee", "updated_by", "updated_at")
+    list_filter = ("status", ("assignee", admin.RelatedOnlyFieldListFilter), "article__source")
+    list_select_related = ("article", "assignee", "updated_by")
+    search_fields = ("article__title", "verdict", "note")
+    fields = (
+        "article",
+        "sentence",
+        "sentence_text",
+        "status",
+        "assignee",
+        "verdict",
+        "note",
+        "version",
+        "updated_by",
+        "updated_at",
+    )
+    readonly_fields = (
+        "article",
+        "sentence",
+        "sentence_text",
+        "version",
+        "updated_by",
+        "updated_at",
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(text=_sentence_text("sentence__"))
+
+    def has_add_permission(self, request):
+        return False  # fact-checks are created on the article page
+
+    @admin.display(description="sentence")
+    def sentence_text(self, fact_check: FactCheck) -> str:
+        return getattr(fact_check, "text", "")
+
+    def save_model(self, request, obj, form, change):
+        # Same bookkeeping as the article page: a new version, who changed it.
+        obj.version += 1
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Claim)
+class ClaimAdmin(SimpleHistoryAdmin):
+    list_display = ("quote_short", "claimant", "claim_type", "article", "created_by", "updated_at")
+    list_filter = ("claim_type", "article__source")
+    list_select_related = ("article", "created_by")
+    search_fields = ("quote", "claimant", "note", "article__title")
+    readonly_fields = (
+        "article",
+        "sentence",
+        "start",
+        "end",
+        "quote",
+        "prefix",
+        "suffix",
+        "version",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="quote")
+    def quote_short(self, claim: Claim) -> str:
+        return claim.quote[:100]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(SimpleHistoryAdmin):
+    list_display = ("title_or_url", "stance", "fact_check", "added_by", "created_at")
+    list_filter = ("stance",)
+    list_select_related = ("fact_check", "added_by")
+    search_fields = ("url", "title", "note")
+    readonly_fields = ("fact_check", "added_by", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="evidence")
+    def title_or_url(self, evidence: Evidence) -> str:
+        return evidence.title or evidence.url
+
+
+class FlagOriginFilter(admin.SimpleListFilter):
+    title = "origin"
+    parameter_name = "origin"
+
+    def lookups(self, request, model_admin):
+        return [
+            (ArtifactFlag.Origin.DETECTOR, "Suggested by the detector"),
+            (ArtifactFlag.Origin.EDITOR, "Added by a person"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in ArtifactFlag.Origin.values:
+            return queryset.filter(origin=self.value())
+        return queryset
+
+
+@admin.register(ArtifactFlag)
+class ArtifactFlagAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "kind",
+        "state",
+        "origin",
+        "article",
+        "start",
+        "end",
+        "flagged_text",
+        "decided_by",
+        "decided_at",
+    )
+    list_filter = (
+        "kind",
+        "state",
+        FlagOriginFilter,
+        ("article__source", admin.RelatedFieldListFilter),
+    )
+    list_select_related = ("article", "decided_by")
+    search_fields = ("article__title", "reason")
+    readonly_fields = (
+        "article",
+        "kind",
+        "start",
+        "end",
+        "flagged_text",
+        "state",
+        "previous_state",
+        "origin",
+        "reason",
+        "confidence",
+        "created_at",
+        "created_by",
+        "decided_by",
+        "decided_at",
+    )
+    actions = ("confirm", "dismiss")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(text_value=_sentence_text())
+
+    def has_add_permission(self, request):
+        return False  # flags are added on the article page, by selecting text
+
+    def has_flag_permission(self, request):
+        return request.user.has_perm(FLAG_PERMISSION)
+
+    @admin.display(description="text")
+    def flagged_text(self, flag: ArtifactFlag) -> str:
+        value = getattr(flag, "text_value", None)
+        return (value if value is not None else flag.text)[:120]
+
+    def _decide(self, request, queryset, state: str) -> None:
+        from annotations import flagging
+
+        count = 0
+        for flag in queryset:
+            flagging.decide_flag(flag=flag, user=request.user, state=state)
+            count += 1
+        self.message_user(request, f"{count} flag{'s' if count != 1 else ''} {state}.")
+
+    @admin.action(description="Confirm selected flags", permissions=["flag"])
+    def confirm(self, request, queryset):
+        self._decide(request, queryset, ArtifactFlag.State.CONFIRMED)
+
+    @admin.action(description="Dismiss selected flags", permissions=["flag"])
+    def dismiss(self, request, queryset):
+        self._decide(request, queryset, ArtifactFlag.State.DISMISSED)
+
+
+@admin.register(ArticleReview)
+class ArticleReviewAdmin(SimpleHistoryAdmin):
+    list_display = ("article", "state", "changed_by", "changed_at", "override_reason")
+    list_filter = ("state", ("changed_by", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("article", "changed_by")
+    search_fields = ("article__title", "override_reason")
+    readonly_fields = ("article", "state", "override_reason", "changed_by", "changed_at")
+
+    def has_add_permission(self, request):
+        return False  # transitions go through the Article admin's actions or the list page

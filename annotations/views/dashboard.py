@@ -1,0 +1,177 @@
+"""The article list at the site root, the dashboard, and the review workflow endpoint."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Value
+from django.db.models.functions import Coalesce, Substr
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from annotations import review, rollups
+from annotations.models import ArticleReview, FactCheck
+from newsroom.models import Article
+
+PAGE_SIZE = 25
+QUEUE_SIZE = 50
+RECENT_SIZE = 15
+
+
+class ArticleFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search")
+    state = forms.ChoiceField(
+        required=False, choices=[("", "Any state"), *ArticleReview.State.choices]
+    )
+    false = forms.BooleanField(required=False, label="Has false/misleading")
+    unchecked = forms.BooleanField(required=False, label="Unchecked remaining")
+    mine = forms.BooleanField(required=False, label="Assigned to me")
+
+
+def filter_articles(qs: QuerySet[Article], data: dict, user) -> QuerySet[Article]:
+    """Apply the list's filters (cleaned ArticleFilterForm data) to ``qs``."""
+    if data.get("q"):
+        qs = qs.search(data["q"])
+    if data.get("state"):
+        qs = rollups.in_state(qs, data["state"])
+    if data.get("false"):
+        qs = rollups.has_false_or_misleading(qs)
+    if data.get("unchecked"):
+        qs = rollups.has_unchecked(qs)
+    if data.get("mine"):
+        qs = rollups.assigned_to(qs, user)
+    return qs
+
+
+def _with_progress_objects(articles) -> list[Article]:
+    articles = list(articles)
+    for article in articles:
+        article.progress = rollups.Progress.of(article)
+    return articles
+
+
+def _sentence_text(prefix: str = "") -> Substr:
+    """The sentence's text cut out of the raw text in the database (no raw text loaded)."""
+    return Substr(
+        f"{prefix}article__raw_text",
+        F(f"{prefix}start") + 1,
+        F(f"{prefix}end") - F(f"{prefix}start"),
+    )
+
+
+def my_queue(user) -> QuerySet[FactCheck]:
+    return (
+        rollups.open_fact_checks_assigned_to(user)
+        .select_related("article", "sentence")
+        .defer("article__raw_text")
+        .annotate(text=_sentence_text("sentence__"))
+        .order_by("article__title", "article_id", "sentence__position")
+    )[:QUEUE_SIZE]
+
+
+@login_required
+def article_list(request: HttpRequest) -> HttpResponse:
+    """All articles with their review progress; search, filters, pagination, my queue."""
+    form = ArticleFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    articles = filter_articles(
+        Article.objects.select_related("source", "review").defer("raw_text"), data, request.user
+    )
+    page = Paginator(rollups.with_progress(articles), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _with_progress_objects(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "queue": my_queue(request.user),
+        "states": ArticleReview.State.choices,
+    }
+    return render(request, "annotations/article_list.html", context)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Articles by workflow state, what is waiting for me, recently changed sentences."""
+    by_state = dict(
+        Article.objects.annotate(ws=Coalesce("review__state", Value(ArticleReview.State.NEW)))
+        .order_by()
+        .values_list("ws")
+        .annotate(n=Count("pk"))
+    )
+    states = [
+        (value, label, by_state.get(value, 0)) for value, label in ArticleReview.State.choices
+    ]
+    editor = request.user.has_perm(review.APPROVE_PERMISSION)
+    waiting = Article.objects.select_related("source", "review").defer("raw_text")
+    if editor:
+        waiting = rollups.in_state(waiting, ArticleReview.State.IN_REVIEW)
+    else:
+        waiting = waiting.filter(
+            Exists(
+                rollups.open_fact_checks_assigned_to(request.user).filter(article=OuterRef("pk"))
+            )
+        )
+    waiting = _with_progress_objects(
+        rollups.with_progress(waiting).order_by("-review__changed_at", "-imported_at")[:PAGE_SIZE]
+    )
+    recent = (
+        FactCheck.history.select_related("history_user")
+        .annotate(
+            text=_sentence_text("sentence__"),
+            article_title=F("sentence__article__title"),
+            article_pk=F("sentence__article_id"),
+        )
+        .filter(article_pk__isnull=False)  # the sentence still exists
+        .order_by("-history_date", "-history_id")[:RECENT_SIZE]
+    )
+    context = {"states": states, "waiting": waiting, "editor": editor, "recent": recent}
+    return render(request, "annotations/dashboard.html", context)
+
+
+ACTIONS = {
+    "send": (review.SEND_PERMISSION, "Sent to review."),
+    "approve": (review.APPROVE_PERMISSION, "Approved."),
+    "request_changes": (review.APPROVE_PERMISSION, "Changes requested."),
+}
+
+
+@require_POST
+def article_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move an article through the workflow: action = send, approve or request_changes."""
+    article = get_object_or_404(Article, pk=pk)
+    action = request.POST.get("action", "")
+    if action not in ACTIONS:
+        return HttpResponseBadRequest("Unknown workflow action.")
+    permission, done = ACTIONS[action]
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    try:
+        if action == "send":
+            review.send_to_review(article=article, user=request.user)
+        elif action == "approve":
+            review.approve(
+                article=article,
+                user=request.user,
+                override_reason=request.POST.get("override_reason", ""),
+            )
+        else:
+            review.request_changes(
+                article=article, user=request.user, reason=request.POST.get("reason", "")
+            )
+    except review.ReviewRefused as refused:
+        messages.error(request, f"“{article.title}” not changed: {refused}.")
+    else:
+        messages.success(request, f"“{article.title}”: {done}")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "annotations:article-list"
+    return redirect(target)
