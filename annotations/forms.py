@@ -1,0 +1,95 @@
+"""Forms of the article page's side panel. Each write form carries the version the user saw
+(a hidden field) so that the service can refuse a stale change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+
+from annotations.models import Claim, Evidence, FactCheck
+
+
+class VersionMixin(forms.Form):
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class StatusForm(VersionMixin):
+    status = forms.ChoiceField(choices=FactCheck.Status.choices)
+
+
+def assignable_users() -> QuerySet:
+    """Users who may work on fact checks (fact-checkers, editors, administrators)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(groups__permissions__codename="change_factcheck") | Q(is_superuser=True),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+class AssignForm(VersionMixin):
+    assignee = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), required=False, empty_label="Nobody"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignable_users()
+
+
+class VerdictForm(VersionMixin):
+    verdict = forms.CharField(
+        label="Verdict summary",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    note = forms.CharField(
+        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ClaimForm(forms.ModelForm):
+    """A new claim. ``start``/``end`` are code-point offsets into the article's raw text
+    (empty: the whole sentence); the service checks they lie inside the sentence."""
+
+    start = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+    end = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Claim
+        fields = ["claimant", "claim_type", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"claimant": "Who made the claim."}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (data.get("start") is None) != (data.get("end") is None):
+            raise forms.ValidationError("Give both ends of the span or neither.", code="span")
+        return data
+
+
+class ClaimEditForm(VersionMixin, forms.ModelForm):
+    class Meta:
+        model = Claim
+        fields = ["claimant", "claim_type", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+
+class EvidenceForm(forms.ModelForm):
+    """An evidence link; the model's validator accepts only http and https URLs."""
+
+    class Meta:
+        model = Evidence
+        fields = ["url", "title", "stance", "note"]
+        labels = {"url": "URL"}
+        widgets = {
+            "url": forms.URLInput(attrs={"placeholder": "https://…"}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }

@@ -1,0 +1,349 @@
+"""Fact-check writes: status, assignment, verdict, claims, evidence, undo.
+
+Every function is one transaction that first locks the sentence row
+(``select_for_update``; SQLite has no row locks, but its IMMEDIATE transactions make
+concurrent writers wait for each other), so writes on one sentence are serialised.
+Changes that overwrite state (status, assignment, verdict, claim edits, undo) carry the
+version the user saw; a different current version raises ``StaleVersion`` and writes
+nothing. Every write goes through ``save()``/``delete()`` so that simple-history records
+exactly one history row per change, with its user (and ``undo:…`` as the change reason
+of an undo).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Model
+
+from annotations.models import Claim, Evidence, FactCheck
+from newsroom.models import Sentence
+from newsroom.text.attribution import suggest_claimant
+
+# Characters of context stored around a claim's quote to find it again after edits.
+CONTEXT_CHARS = 32
+# The fields of a FactCheck a user changes (and undo restores).
+FACT_CHECK_FIELDS = ("status", "assignee_id", "verdict", "note")
+CLAIM_FIELDS = ("claimant", "claim_type", "note")
+UNDO_PREFIX = "undo:"
+
+
+class StaleVersion(Exception):
+    """The object changed since the user loaded it; ``current`` is its state now."""
+
+    def __init__(self, current: Model | None, expected: int, actual: int) -> None:
+        super().__init__(f"expected version {expected}, found {actual}")
+        self.current = current
+        self.expected = expected
+        self.actual = actual
+
+
+class NothingToUndo(Exception):
+    """The user has no change on this sentence left to undo."""
+
+
+def fact_check_version(fact_check: FactCheck | None) -> int:
+    """The version a user sees: 0 while the sentence has no FactCheck row."""
+    return fact_check.version if fact_check else 0
+
+
+def _lock(sentence: Sentence) -> tuple[Sentence, FactCheck | None]:
+    locked = Sentence.objects.select_for_update().select_related("article").get(pk=sentence.pk)
+    fact_check = FactCheck.objects.select_for_update().filter(sentence=locked).first()
+    return locked, fact_check
+
+
+def _checked(sentence: Sentence, expected_version: int) -> tuple[Sentence, FactCheck]:
+    locked, fact_check = _lock(sentence)
+    actual = fact_check_version(fact_check)
+    if actual != expected_version:
+        raise StaleVersion(fact_check, expected_version, actual)
+    if fact_check is None:
+        fact_check = FactCheck(sentence=locked, article_id=locked.article_id, version=0)
+    return locked, fact_check
+
+
+def _save(obj: Any, user: Any, reason: str | None = None) -> None:
+    obj._history_user = user
+    obj._change_reason = reason
+    obj.save()
+
+
+def _write_fact_check(fact_check: FactCheck, user: Any, reason: str | None = None) -> FactCheck:
+    fact_check.version += 1
+    fact_check.updated_by = user
+    _save(fact_check, user, reason)
+    return fact_check
+
+
+@transaction.atomic
+def set_status(*, sentence: Sentence, status: str, user: Any, expected_version: int) -> FactCheck:
+    """Set the fact-check status of ``sentence`` (a ``FactCheck.Status`` value).
+
+    Raises ``StaleVersion`` when the sentence's version is not ``expected_version`` and
+    ``ValidationError`` for an unknown status.
+    """
+    if status not in FactCheck.Status.values:
+        raise ValidationError(
+            "Unknown status %(status)s", code="invalid", params={"status": status}
+        )
+    _, fact_check = _checked(sentence, expected_version)
+    fact_check.status = status
+    return _write_fact_check(fact_check, user)
+
+
+@transaction.atomic
+def assign_sentence(
+    *, sentence: Sentence, assignee: Any | None, user: Any, expected_version: int
+) -> FactCheck:
+    """Assign ``sentence`` to ``assignee`` (``None`` unassigns).
+
+    Anyone who may change fact checks may assign to themselves or unassign themselves;
+    assigning to someone else needs ``can_assign_others`` (raises ``PermissionDenied``).
+    """
+    _, fact_check = _checked(sentence, expected_version)
+    target = assignee.pk if assignee else None
+    takes_from_other = target is None and fact_check.assignee_id not in (None, user.pk)
+    gives_to_other = target not in (None, user.pk)
+    if (gives_to_other or takes_from_other) and not can_assign_others(user):
+        raise PermissionDenied("Only editors assign sentences to other people.")
+    fact_check.assignee_id = target
+    return _write_fact_check(fact_check, user)
+
+
+@transaction.atomic
+def save_verdict(
+    *, sentence: Sentence, verdict: str, note: str, user: Any, expected_version: int
+) -> FactCheck:
+    """Set the verdict summary and the note of ``sentence``'s fact check."""
+    _, fact_check = _checked(sentence, expected_version)
+    fact_check.verdict = verdict
+    fact_check.note = note
+    return _write_fact_check(fact_check, user)
+
+
+def claim_anchor(text: str, start: int, end: int) -> dict[str, str]:
+    """The quote of ``text[start:end]`` with up to ``CONTEXT_CHARS`` of context each side."""
+    return {
+        "quote": text[start:end],
+        "prefix": text[max(0, start - CONTEXT_CHARS) : start],
+        "suffix": text[end : end + CONTEXT_CHARS],
+    }
+
+
+@transaction.atomic
+def add_claim(
+    *,
+    sentence: Sentence,
+    user: Any,
+    start: int | None = None,
+    end: int | None = None,
+    claimant: str | None = None,
+    claim_type: str = Claim.Type.OTHER,
+    note: str = "",
+) -> Claim:
+    """Mark a claim on ``sentence``: ``[start, end)`` code-point offsets into the article's
+    raw text, inside the sentence (both ``None``: the whole sentence).
+
+    ``claimant`` ``None`` takes the attribution suggestion. Stores the quote with
+    ``CONTEXT_CHARS`` of prefix/suffix. Raises ``ValidationError`` for a span outside the
+    sentence or one made of whitespace only.
+    """
+    locked, _ = _lock(sentence)
+    text = locked.article.raw_text
+    if start is None and end is None:
+        start, end = locked.start, locked.end
+    if start is None or end is None or not locked.start <= start < end <= locked.end:
+        raise ValidationError("The claim must lie inside the sentence.", code="outside")
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end:
+        raise ValidationError("The claim is empty.", code="empty")
+    if claimant is None:
+        claimant = suggest_claimant(text[locked.start : locked.end]) or ""
+    claim = Claim(
+        sentence=locked,
+        article_id=locked.article_id,
+        start=start,
+        end=end,
+        claimant=claimant,
+        claim_type=claim_type,
+        note=note,
+        created_by=user,
+        **claim_anchor(text, start, end),
+    )
+    claim.full_clean()
+    _save(claim, user)
+    return claim
+
+
+@transaction.atomic
+def edit_claim(
+    *, claim: Claim, claimant: str, claim_type: str, note: str, user: Any, expected_version: int
+) -> Claim:
+    """Change a claim's claimant, type and note; ``StaleVersion`` if it changed meanwhile."""
+    _lock(claim.sentence)
+    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    if current.version != expected_version:
+        raise StaleVersion(current, expected_version, current.version)
+    current.claimant, current.claim_type, current.note = claimant, claim_type, note
+    current.full_clean()
+    current.version += 1
+    _save(current, user)
+    return current
+
+
+@transaction.atomic
+def add_evidence(
+    *, sentence: Sentence, url: str, user: Any, title: str = "", stance: str = "", note: str = ""
+) -> Evidence:
+    """Attach an evidence link to ``sentence``'s fact check (created, unchecked, if missing).
+
+    ``url`` must be http or https (``ValidationError`` otherwise).
+    """
+    locked, fact_check = _lock(sentence)
+    if fact_check is None:
+        fact_check = FactCheck(sentence=locked, article_id=locked.article_id, version=0)
+        _write_fact_check(fact_check, user)
+    evidence = Evidence(
+        fact_check=fact_check,
+        url=url,
+        title=title,
+        stance=stance or Evidence.Stance.CONTEXT,
+        note=note,
+        added_by=user,
+    )
+    evidence.full_clean()
+    _save(evidence, user)
+    return evidence
+
+
+@dataclass(frozen=True)
+class Change:
+    """One history row of a sentence, as undo sees it."""
+
+    model: str  # "factcheck" | "claim" | "evidence"
+    record: Any  # the historical row
+
+
+def _sentence_changes(sentence: Sentence) -> list[Change]:
+    """All history rows of the sentence's fact check, claims and evidence, oldest first."""
+    changes = [Change("factcheck", r) for r in FactCheck.history.filter(sentence_id=sentence.pk)]
+    changes += [Change("claim", r) for r in Claim.history.filter(sentence_id=sentence.pk)]
+    fact_check_ids = {c.record.id for c in changes if c.model == "factcheck"}
+    changes += [
+        Change("evidence", r) for r in Evidence.history.filter(fact_check_id__in=fact_check_ids)
+    ]
+    changes.sort(key=lambda c: (c.record.history_date, c.record.history_id))
+    return changes
+
+
+def _fact_check_values(record: Any | None) -> tuple:
+    if record is None:
+        return (FactCheck.Status.UNCHECKED, None, "", "")
+    return tuple(getattr(record, name) for name in FACT_CHECK_FIELDS)
+
+
+def _meaningful(change: Change, previous: dict[tuple[str, int], Any]) -> bool:
+    if change.model != "factcheck":
+        return True
+    before = previous.get(("factcheck", change.record.id))
+    return _fact_check_values(change.record) != _fact_check_values(before)
+
+
+def last_undoable_change(sentence: Sentence, user: Any) -> Change | None:
+    """The user's latest change on the sentence that is not an undo and not undone yet."""
+    changes = _sentence_changes(sentence)
+    undone = {
+        c.record.history_change_reason.removeprefix(UNDO_PREFIX)
+        for c in changes
+        if (c.record.history_change_reason or "").startswith(UNDO_PREFIX)
+    }
+    previous: dict[tuple[str, int], Any] = {}
+    candidate = None
+    for change in changes:
+        key = (change.model, change.record.id)
+        reason = change.record.history_change_reason or ""
+        if (
+            change.record.history_user_id == user.pk
+            and not reason.startswith(UNDO_PREFIX)
+            and f"{change.model}:{change.record.history_id}" not in undone
+            and change.record.history_type != "-"
+            and _meaningful(change, previous)
+        ):
+            candidate = change
+        previous[key] = change.record
+    return candidate
+
+
+def _previous_record(change: Change) -> Any | None:
+    return (
+        type(change.record)
+        .objects.filter(id=change.record.id, history_date__lt=change.record.history_date)
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+
+
+@transaction.atomic
+def undo_last_change(*, sentence: Sentence, user: Any, expected_version: int) -> Change:
+    """Revert the user's last change on ``sentence`` (status, assignment, verdict, claim or
+    evidence); the revert is itself a change recorded in history (reason ``undo:…``).
+
+    An added claim or evidence is deleted, an edit restores the previous values.
+    Raises ``StaleVersion`` if the sentence's fact check changed since the user saw it and
+    ``NothingToUndo`` when no change of the user is left.
+    """
+    _, fact_check = _checked(sentence, expected_version)
+    change = last_undoable_change(sentence, user)
+    if change is None:
+        raise NothingToUndo()
+    reason = f"{UNDO_PREFIX}{change.model}:{change.record.history_id}"
+    previous = _previous_record(change)
+    if change.model == "factcheck":
+        # Restore only the fields this change touched, keeping later changes of others.
+        pairs = zip(
+            FACT_CHECK_FIELDS,
+            _fact_check_values(change.record),
+            _fact_check_values(previous),
+            strict=True,
+        )
+        for name, after, before in pairs:
+            if after != before:
+                setattr(fact_check, name, before)
+        _write_fact_check(fact_check, user, reason)
+    elif change.model == "claim":
+        claim = Claim.objects.select_for_update().filter(pk=change.record.id).first()
+        if claim is None:
+            raise NothingToUndo()
+        if previous is None:
+            claim._history_user, claim._change_reason = user, reason
+            claim.delete()
+        else:
+            for name in CLAIM_FIELDS:
+                setattr(claim, name, getattr(previous, name))
+            claim.version += 1
+            _save(claim, user, reason)
+    else:
+        evidence = Evidence.objects.filter(pk=change.record.id).first()
+        if evidence is None:
+            raise NothingToUndo()
+        evidence._history_user, evidence._change_reason = user, reason
+        evidence.delete()
+    return change
+
+
+def can_change(user: Any) -> bool:
+    """Whether the user may change statuses, claims, evidence and notes (fact-checkers up)."""
+    return user.has_perm("annotations.change_factcheck")
+
+
+def can_assign_others(user: Any) -> bool:
+    """Whether the user may assign sentences to other people: editors and administrators,
+    recognised by the editor-only permission to approve articles."""
+    return user.has_perm("annotations.approve_article")

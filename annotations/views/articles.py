@@ -1,0 +1,545 @@
+"""The article page: the article as a reader sees it, and the side panel where a sentence is
+fact-checked (status, assignee, verdict, claims, evidence, history).
+
+Writes go through ``annotations.services``; with htmx the panel is re-rendered in place
+(``sentence_panel.html#panel``), without JavaScript a write redirects back to the page.
+A stale write (the sentence changed since the user loaded it) gets 409 and the panel with
+the current state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from annotations import flagging, services
+from annotations.forms import (
+    AssignForm,
+    ClaimEditForm,
+    ClaimForm,
+    EvidenceForm,
+    StatusForm,
+    VerdictForm,
+    VersionMixin,
+)
+from annotations.models import ArtifactFlag, Claim, Evidence, FactCheck
+from annotations.rollups import article_progress
+from newsroom.models import Article, Block, Sentence
+from newsroom.text.attribution import suggest_claimant
+from newsroom.text.render import segments
+
+CHANGE_PERM = "annotations.change_factcheck"
+# Sentences shown before and after the selected one in the panel.
+CONTEXT_SENTENCES = 2
+# Keyboard digits 1-9 set the statuses in this order.
+STATUS_KEYS = [(str(i), s.value, s.label) for i, s in enumerate(FactCheck.Status, start=1)]
+
+
+def _progress(article: Article) -> Any:
+    """Sentence counts by status, without sentences inside confirmed artifacts (one query)."""
+    return article_progress(article)
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """Something drawn over the text: an artifact flag or a claim."""
+
+    start: int
+    end: int
+    css: str
+    label: str
+    title: str
+
+
+def _marks(flags: list[ArtifactFlag], claims: list[Claim]) -> list[Mark]:
+    marks = [
+        Mark(
+            f.start,
+            f.end,
+            f"flag flag-{f.state} kind-{f.kind}",
+            f.get_kind_display(),
+            f"{f.get_kind_display()} ({f.get_state_display().lower()}): {f.reason}".rstrip(": "),
+        )
+        for f in flags
+    ]
+    marks += [
+        Mark(
+            c.start,
+            c.end,
+            "claim-mark",
+            "",
+            f"Claim ({c.get_claim_type_display().lower()})"
+            + (f" by {c.claimant}" if c.claimant else ""),
+        )
+        for c in claims
+    ]
+    return marks
+
+
+def _article_blocks(
+    article: Article,
+    blocks: list[Block],
+    sentences: list[Sentence],
+    fact_checks: dict[int, FactCheck],
+    marks: list[Mark],
+    claimed: set[int],
+    selected: Sentence | None,
+) -> list[dict[str, Any]]:
+    """Render data for the template: blocks → runs → pieces, every value precomputed."""
+    rows = []
+    for seg in segments(article.raw_text, blocks, sentences, marks):
+        runs = []
+        for run in seg.runs:
+            pieces = [
+                {
+                    "text": p.text,
+                    "css": " ".join(m.css for m in p.marks),
+                    "title": "; ".join(m.title for m in p.marks),
+                    "label": " · ".join(m.label for m in p.opens if m.label),
+                    "flagged": any(m.label for m in p.marks),
+                }
+                for p in run.pieces
+            ]
+            sentence = run.sentence
+            if sentence is None:
+                runs.append({"sentence": None, "pieces": pieces})
+                continue
+            fact_check = fact_checks.get(sentence.pk)
+            status = fact_check.status if fact_check else FactCheck.Status.UNCHECKED
+            css = [f"sentence st-{status}"]
+            if sentence.pk in claimed:
+                css.append("has-claim")
+            if selected and sentence.pk == selected.pk:
+                css.append("selected")
+            runs.append(
+                {
+                    "sentence": sentence,
+                    "css": " ".join(css),
+                    "status_label": FactCheck.Status(status).label,
+                    "pieces": pieces,
+                }
+            )
+        rows.append({"role": seg.block.role, "runs": runs})
+    return rows
+
+
+def _timeline(sentence: Sentence, fact_check: FactCheck | None) -> list[dict[str, Any]]:
+    """History of the sentence's fact check, claims and evidence, newest first: who changed
+    what, when, from what to what. Constant number of queries."""
+    records: list[tuple[str, Any]] = [
+        ("factcheck", r)
+        for r in FactCheck.history.filter(sentence_id=sentence.pk).select_related("history_user")
+    ]
+    records += [
+        ("claim", r)
+        for r in Claim.history.filter(sentence_id=sentence.pk).select_related("history_user")
+    ]
+    if fact_check:
+        records += [
+            ("evidence", r)
+            for r in Evidence.history.filter(fact_check_id=fact_check.pk).select_related(
+                "history_user"
+            )
+        ]
+    records.sort(key=lambda item: (item[1].history_date, item[1].history_id))
+    user_ids = {r.assignee_id for kind, r in records if kind == "factcheck" and r.assignee_id}
+    names = (
+        dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
+        if user_ids
+        else {}
+    )
+    statuses = dict(FactCheck.Status.choices)
+    previous: dict[tuple[str, int], Any] = {}
+    entries = []
+    for kind, r in records:
+        before = previous.get((kind, r.id))
+        previous[(kind, r.id)] = r
+        changes: list[tuple[str, str, str]] = []
+        if kind == "factcheck":
+            old = services._fact_check_values(before)
+            new = services._fact_check_values(r)
+            for field, a, b in zip(
+                ("Status", "Assignee", "Verdict", "Note"), old, new, strict=True
+            ):
+                if a == b:
+                    continue
+                if field == "Status":
+                    a, b = statuses.get(a, a), statuses.get(b, b)
+                elif field == "Assignee":
+                    a, b = names.get(a, "nobody"), names.get(b, "nobody")
+                changes.append((field, a or "—", b or "—"))
+            if not changes:
+                continue
+            what = "Fact check"
+        elif kind == "claim":
+            what = f"Claim “{r.quote[:60]}”"
+            if r.history_type == "+":
+                changes = [("Claim", "—", f"by {r.claimant or 'unknown'} ({r.claim_type})")]
+            elif r.history_type == "-":
+                changes = [("Claim", "present", "removed")]
+            else:
+                for field in services.CLAIM_FIELDS:
+                    a, b = getattr(before, field, ""), getattr(r, field)
+                    if a != b:
+                        changes.append((field.replace("_", " ").capitalize(), a or "—", b or "—"))
+                if not changes:
+                    continue
+        else:
+            what = f"Evidence {r.title or r.url}"
+            if r.history_type == "-":
+                changes = [("Evidence", r.url, "removed")]
+            else:
+                changes = [("Evidence", "—", f"{r.stance}: {r.url}")]
+        entries.append(
+            {
+                "when": r.history_date,
+                "who": r.history_user.get_username() if r.history_user else "system",
+                "what": what,
+                "changes": changes,
+                "undo": (r.history_change_reason or "").startswith(services.UNDO_PREFIX),
+            }
+        )
+    entries.reverse()
+    return entries
+
+
+def _conflict_author(current: FactCheck | Claim | None) -> dict[str, Any]:
+    """Who made the change that won, and when (for the 409 panel)."""
+    if current is None:
+        return {}
+    if isinstance(current, FactCheck):
+        user = current.updated_by
+        return {
+            "conflict_by": user.get_username() if user else "",
+            "conflict_at": current.updated_at,
+        }
+    last = current.history.select_related("history_user").first()
+    user = last.history_user if last else None
+    return {
+        "conflict_by": user.get_username() if user else "",
+        "conflict_at": last.history_date if last else None,
+    }
+
+
+def panel_context(
+    request: HttpRequest,
+    sentence: Sentence,
+    *,
+    forms: dict[str, Any] | None = None,
+    conflict: FactCheck | Claim | None = None,
+    message: str = "",
+) -> dict[str, Any]:
+    """Everything the side panel shows for ``sentence`` (article loaded), in ~8 queries."""
+    forms = forms or {}
+    article = sentence.article
+    fact_check = (
+        FactCheck.objects.select_related("assignee", "updated_by").filter(sentence=sentence).first()
+    )
+    version = services.fact_check_version(fact_check)
+    around = list(
+        Sentence.objects.filter(
+            article=article,
+            position__gte=sentence.position - CONTEXT_SENTENCES,
+            position__lte=sentence.position + CONTEXT_SENTENCES + 1,
+        ).only("pk", "position", "start", "end")
+    )
+    text = article.raw_text
+    before = [s for s in around if s.position < sentence.position]
+    after = [s for s in around if s.position > sentence.position]
+    claims = list(sentence.claims.all())
+    evidence = list(fact_check.evidence.select_related("added_by")) if fact_check else []
+    can_change = services.can_change(request.user)
+    can_assign = services.can_assign_others(request.user)
+    status = fact_check.status if fact_check else FactCheck.Status.UNCHECKED
+    sentence_text = text[sentence.start : sentence.end]
+    suggestion = suggest_claimant(sentence_text) or ""
+    context = {
+        "article": article,
+        "sentence": sentence,
+        "sentence_text": sentence_text,
+        "before": [(s, text[s.start : s.end]) for s in before[-CONTEXT_SENTENCES:]],
+        "after": [(s, text[s.start : s.end]) for s in after[:CONTEXT_SENTENCES]],
+        "previous_pk": before[-1].pk if before else None,
+        "next_pk": after[0].pk if after else None,
+        "fact_check": fact_check,
+        "status": status,
+        "status_label": FactCheck.Status(status).label,
+        "version": version,
+        "status_keys": STATUS_KEYS,
+        "claims": [
+            {
+                "claim": c,
+                "form": forms.get(f"claim-{c.pk}")
+                or ClaimEditForm(
+                    instance=c, initial={"version": c.version}, prefix=f"claim-{c.pk}"
+                ),
+            }
+            for c in claims
+        ],
+        "evidence": evidence,
+        "timeline": _timeline(sentence, fact_check),
+        "can_change": can_change,
+        "can_assign": can_assign,
+        "conflict": conflict,
+        **_conflict_author(conflict),
+        "message": message,
+        "suggestion": suggestion,
+    }
+    if can_change:
+        context["verdict_form"] = forms.get("verdict") or VerdictForm(
+            initial={
+                "version": version,
+                "verdict": fact_check.verdict if fact_check else "",
+                "note": fact_check.note if fact_check else "",
+            }
+        )
+        context["claim_form"] = forms.get("claim") or ClaimForm(
+            initial={"claimant": suggestion}, prefix="claim"
+        )
+        context["evidence_form"] = forms.get("evidence") or EvidenceForm(prefix="evidence")
+    if can_assign:
+        context["assign_form"] = AssignForm(
+            initial={"version": version, "assignee": fact_check.assignee_id if fact_check else None}
+        )
+    return context
+
+
+def _sentence(pk: int) -> Sentence:
+    return get_object_or_404(Sentence.objects.select_related("article"), pk=pk)
+
+
+def _page_url(sentence: Sentence) -> str:
+    url = reverse("annotations:article-detail", args=[sentence.article_id])
+    return f"{url}?s={sentence.pk}#s-{sentence.pk}"
+
+
+@require_GET
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The article as a reader sees it, each sentence selectable, with the side panel of the
+    sentence given by ``?s=`` (default: the first one)."""
+    article = get_object_or_404(Article.objects.select_related("source"), pk=pk)
+    return _render_page(request, article, request.GET.get("s"))
+
+
+def _render_page(
+    request: HttpRequest,
+    article: Article,
+    selected_pk: Any,
+    status: int = 200,
+    **panel: Any,
+) -> HttpResponse:
+    blocks = list(article.blocks.all())
+    sentences = list(article.sentences.only("pk", "block_id", "position", "start", "end"))
+    fact_checks = {
+        fc.sentence_id: fc
+        for fc in FactCheck.objects.filter(article=article).only("sentence_id", "status")
+    }
+    flags = list(ArtifactFlag.objects.filter(article=article))
+    claims = list(Claim.objects.filter(article=article))
+    selected = None
+    if sentences:
+        wanted = str(selected_pk or "")
+        selected = next((s for s in sentences if str(s.pk) == wanted), sentences[0])
+        selected.article = article
+    context = {
+        "article": article,
+        "blocks": _article_blocks(
+            article,
+            blocks,
+            sentences,
+            fact_checks,
+            _marks(flags, claims),
+            {c.sentence_id for c in claims},
+            selected,
+        ),
+        "title_block": any(b.role == Block.Role.TITLE for b in blocks),
+        "progress": _progress(article),
+        "status_keys": STATUS_KEYS,
+        "flag_kinds": ArtifactFlag._meta.get_field("kind").choices,
+        "can_flag": request.user.has_perm("annotations.change_artifactflag"),
+        "flag_add_url": reverse("annotations:flag-add", args=[article.pk]),
+        "flags": flagging.panel_flags(article),
+    }
+    if selected:
+        context.update(panel_context(request, selected, **panel))
+    return render(request, "annotations/article_detail.html", context, status=status)
+
+
+def _respond(
+    request: HttpRequest, sentence: Sentence, status: int = 200, **panel: Any
+) -> HttpResponse:
+    """After a write: the panel (htmx), a redirect (plain POST that worked) or the whole
+    page with the panel's errors or conflict (plain POST that did not)."""
+    if request.htmx:
+        context = panel_context(request, sentence, **panel)
+        context["progress"] = _progress(sentence.article)
+        context["oob"] = True
+        return render(request, "annotations/sentence_panel.html#panel", context, status=status)
+    if status == 200 and not panel:
+        return redirect(_page_url(sentence))
+    return _render_page(request, sentence.article, sentence.pk, status=status, **panel)
+
+
+def _conflict(
+    request: HttpRequest, sentence: Sentence, error: services.StaleVersion
+) -> HttpResponse:
+    return _respond(request, sentence, status=409, conflict=error.current)
+
+
+@require_GET
+def sentence_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The side panel of one sentence (htmx); without htmx, the article page showing it."""
+    sentence = _sentence(pk)
+    if not request.htmx:
+        return redirect(_page_url(sentence))
+    return render(
+        request, "annotations/sentence_panel.html#panel", panel_context(request, sentence)
+    )
+
+
+@require_POST
+@permission_required(CHANGE_PERM, raise_exception=True)
+def sentence_status(request: HttpRequest, pk: int) -> HttpResponse:
+    sentence = _sentence(pk)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, sentence, status=422, message="Choose a status.")
+    try:
+        services.set_status(
+            sentence=sentence,
+            status=form.cleaned_data["status"],
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+    except services.StaleVersion as error:
+        return _conflict(request, sentence, error)
+    return _respond(request, sentence)
+
+
+@require_POST
+@permission_required(CHANGE_PERM, raise_exception=True)
+def sentence_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    sentence = _sentence(pk)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, sentence, status=422, message="Choose someone to assign.")
+    try:
+        services.assign_sentence(
+            sentence=sentence,
+            assignee=form.cleaned_data["assignee"],
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+    except services.StaleVersion as error:
+        return _conflict(request, sentence, error)
+    return _respond(request, sentence)
+
+
+@require_POST
+@permission_required(CHANGE_PERM, raise_exception=True)
+def sentence_verdict(request: HttpRequest, pk: int) -> HttpResponse:
+    sentence = _sentence(pk)
+    form = VerdictForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, sentence, status=422, forms={"verdict": form})
+    try:
+        services.save_verdict(
+            sentence=sentence,
+            verdict=form.cleaned_data["verdict"],
+            note=form.cleaned_data["note"],
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+    except services.StaleVersion as error:
+        return _conflict(request, sentence, error)
+    return _respond(request, sentence)
+
+
+@require_POST
+@permission_required(CHANGE_PERM, raise_exception=True)
+def sentence_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    sentence = _sentence(pk)
+    form = VersionMixin(request.POST)
+    if not form.is_valid():
+        return _respond(request, sentence, status=422, message="Reload the page and try again.")
+    try:
+        services.undo_last_change(
+            sentence=sentence, user=request.user, expected_version=form.cleaned_data["version"]
+        )
+    except services.StaleVersion as error:
+        return _conflict(request, sentence, error)
+    except services.NothingToUndo:
+        return _respond(request, sentence, message="Nothing of yours to undo on this sentence.")
+    return _respond(request, sentence)
+
+
+@require_POST
+@permission_required("annotations.add_claim", raise_exception=True)
+def claim_add(request: HttpRequest, pk: int) -> HttpResponse:
+    sentence = _sentence(pk)
+    form = ClaimForm(request.POST, prefix="claim")
+    if form.is_valid():
+        try:
+            services.add_claim(
+                sentence=sentence,
+                user=request.user,
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+                claimant=form.cleaned_data["claimant"],
+                claim_type=form.cleaned_data["claim_type"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _respond(request, sentence)
+    return _respond(request, sentence, status=422, forms={"claim": form})
+
+
+@require_POST
+@permission_required("annotations.change_claim", raise_exception=True)
+def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(Claim.objects.select_related("sentence__article"), pk=pk)
+    sentence = claim.sentence
+    prefix = f"claim-{claim.pk}"
+    form = ClaimEditForm(request.POST, instance=Claim(sentence=sentence), prefix=prefix)
+    if form.is_valid():
+        try:
+            services.edit_claim(
+                claim=claim,
+                claimant=form.cleaned_data["claimant"],
+                claim_type=form.cleaned_data["claim_type"],
+                note=form.cleaned_data["note"],
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.StaleVersion as error:
+            return _conflict(request, sentence, error)
+        return _respond(request, sentence)
+    return _respond(request, sentence, status=422, forms={prefix: form})
+
+
+@require_POST
+@permission_required("annotations.add_evidence", raise_exception=True)
+def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    sentence = _sentence(pk)
+    form = EvidenceForm(request.POST, prefix="evidence")
+    if form.is_valid():
+        services.add_evidence(
+            sentence=sentence,
+            user=request.user,
+            url=form.cleaned_data["url"],
+            title=form.cleaned_data["title"],
+            stance=form.cleaned_data["stance"],
+            note=form.cleaned_data["note"],
+        )
+        return _respond(request, sentence)
+    return _respond(request, sentence, status=422, forms={"evidence": form})
