@@ -18,8 +18,10 @@ def import_articles(request: HttpRequest) -> HttpResponse:
     One message per file; back to the article list when all went well, else the form again
     with the failures listed.
     """
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return render(request, "newsroom/article_import.html", {"form": ImportForm()})
+    form = ImportForm(request.POST, request.FILES)
+    if form.is_valid():
         reports = import_upload(
             files=form.cleaned_data["files"],
             text=form.cleaned_data["text"],
