@@ -1,0 +1,195 @@
+"""Artifact detection: text (+ optional layout) in, findings with offsets out.
+
+``detect(text, layout)`` runs every detector registered in :data:`DETECTORS`
+over one :class:`~.document.Document` (the text split once into lines) and
+resolves their candidates into a sorted list of :class:`Finding`, following the
+labelling rules of the artifact evaluation set:
+
+* block-level findings never overlap: ``user_comments`` beats
+  ``truncated_duplicate``, which beats ``duplicate_block``, which beats the
+  line's own kind; otherwise the more confident finding wins;
+* the character-level kinds (``html_entity``, ``mojibake``) may sit inside block
+  findings but never overlap each other;
+* every offset is a half-open code-point range into ``text``; all spans but
+  ``stray_whitespace`` are trimmed of whitespace.
+
+Pure Python: no Django import.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable
+
+from newsroom.text.spans import Finding, Layout
+
+from . import boilerplate, characters, media, meta, repetition
+from .document import Document, Line
+
+__all__ = [
+    "CHARACTER_KINDS",
+    "DETECTORS",
+    "KINDS",
+    "KIND_LABELS",
+    "Document",
+    "Line",
+    "detect",
+]
+
+KINDS: tuple[str, ...] = (
+    "truncated_duplicate",
+    "duplicate_block",
+    "image_caption",
+    "photo_credit",
+    "media_placeholder",
+    "embedded_social",
+    "dateline",
+    "byline",
+    "author_bio",
+    "share_widget",
+    "social_follow",
+    "newsletter_prompt",
+    "advert",
+    "related_links",
+    "navigation",
+    "dead_comments",
+    "comment_form",
+    "user_comments",
+    "cookie_notice",
+    "copyright_footer",
+    "separator",
+    "stray_whitespace",
+    "html_entity",
+    "html_markup",
+    "mojibake",
+    "truncated_text",
+)
+
+KIND_LABELS: dict[str, str] = {
+    "truncated_duplicate": "Truncated duplicate",
+    "duplicate_block": "Duplicate block",
+    "image_caption": "Image caption",
+    "photo_credit": "Photo credit",
+    "media_placeholder": "Media placeholder",
+    "embedded_social": "Embedded social post",
+    "dateline": "Dateline",
+    "byline": "Byline",
+    "author_bio": "Author bio",
+    "share_widget": "Share widget",
+    "social_follow": "Social follow prompt",
+    "newsletter_prompt": "Newsletter or subscription prompt",
+    "advert": "Advert",
+    "related_links": "Related links",
+    "navigation": "Navigation",
+    "dead_comments": "Empty comment section",
+    "comment_form": "Comment form",
+    "user_comments": "User comments",
+    "cookie_notice": "Cookie notice",
+    "copyright_footer": "Copyright footer",
+    "separator": "Separator",
+    "stray_whitespace": "Stray whitespace",
+    "html_entity": "HTML entity",
+    "html_markup": "HTML markup",
+    "mojibake": "Mojibake",
+    "truncated_text": "Truncated text",
+}
+
+CHARACTER_KINDS = frozenset({"html_entity", "mojibake"})
+
+Detector = Callable[[Document], Iterable[Finding]]
+
+DETECTORS: list[Detector] = [
+    characters.stray_whitespace,
+    characters.html_entities,
+    characters.html_markup,
+    characters.mojibake,
+    repetition.truncated_duplicates,
+    repetition.duplicates,
+    media.captions_and_credits,
+    media.media_placeholders,
+    media.embedded_social,
+    meta.datelines_and_bylines,
+    meta.author_bios,
+    boilerplate.phrases,
+    boilerplate.comments,
+    boilerplate.related_lists,
+    boilerplate.orphan_headlines,
+    boilerplate.separators,
+    boilerplate.foreign_script_links,
+    boilerplate.truncated_text,
+]
+
+# Lower wins first (labelling rule 5); everything else competes on confidence.
+_PRECEDENCE = {"user_comments": 0, "truncated_duplicate": 1, "duplicate_block": 2}
+# Repeated site furniture keeps its own kind instead of becoming duplicate_block.
+_FURNITURE = frozenset(
+    {
+        "photo_credit",
+        "advert",
+        "share_widget",
+        "social_follow",
+        "navigation",
+        "media_placeholder",
+        "newsletter_prompt",
+        "cookie_notice",
+        "separator",
+        "dead_comments",
+        "comment_form",
+        "copyright_footer",
+        "related_links",
+    }
+)
+
+
+def detect(text: str, layout: Layout | None = None) -> list[Finding]:
+    """Find layout artifacts in scraped article ``text``.
+
+    ``layout`` (from ``newsroom.text.layout.parse``) is optional; when given, its
+    title block is used as the article title. Returns findings sorted by start
+    (then end), each with a kind from :data:`KINDS`, half-open code-point offsets
+    into ``text``, a short reason and a confidence in 0..1. Never raises on any
+    ``str`` input.
+    """
+    if not text:
+        return []
+    doc = Document.parse(text, layout)
+    candidates: list[Finding] = []
+    for detector in DETECTORS:
+        candidates.extend(f for f in detector(doc) if f.start < f.end)
+    return resolve(candidates)
+
+
+def resolve(candidates: list[Finding]) -> list[Finding]:
+    """Apply precedence and remove overlaps (see the module docstring)."""
+    furniture = {(f.start, f.end) for f in candidates if f.kind in _FURNITURE}
+    block: list[Finding] = []
+    chars: list[Finding] = []
+    for finding in candidates:
+        if finding.kind in CHARACTER_KINDS:
+            chars.append(finding)
+        elif not (finding.kind == "duplicate_block" and (finding.start, finding.end) in furniture):
+            block.append(finding)
+    block.sort(
+        key=lambda f: (_PRECEDENCE.get(f.kind, 3), -f.confidence, -(f.end - f.start), f.start)
+    )
+    chars.sort(key=lambda f: (f.start, -(f.end - f.start)))
+    kept = _non_overlapping(block) + _non_overlapping(chars)
+    kept.sort(key=lambda f: (f.start, f.end, f.kind))
+    return kept
+
+
+def _non_overlapping(ordered: list[Finding]) -> list[Finding]:
+    """Keep each finding unless it overlaps one kept before it (``ordered`` = priority)."""
+    kept: list[Finding] = []
+    starts: list[int] = []  # sorted starts of kept spans, for a bisect overlap test
+    ends: list[int] = []
+    for finding in ordered:
+        at = bisect.bisect_left(starts, finding.start)
+        if at > 0 and ends[at - 1] > finding.start:
+            continue
+        if at < len(starts) and starts[at] < finding.end:
+            continue
+        starts.insert(at, finding.start)
+        ends.insert(at, finding.end)
+        kept.append(finding)
+    return kept

@@ -1,0 +1,426 @@
+# ruff: noqa: RUF001
+"""Site boilerplate found by phrase families: ads, share and follow prompts,
+sign-up boxes, cookie banners, legal footers, comment sections, navigation,
+related-link teasers, rule lines and paywall cut-offs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from newsroom.text.spans import Finding
+
+from .document import Document, Line
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A whole-line phrase family: lines up to ``max_words`` words matching ``pattern``."""
+
+    kind: str
+    pattern: re.Pattern[str]
+    reason: str
+    confidence: float = 0.85
+    max_words: int = 40
+    # ``anywhere`` is the slower part of the family (a keyword anywhere in the line);
+    # on lines of more than SHORT_LINE words it runs only when one of the lower-case
+    # ``triggers`` occurs in the line: a cheap prefilter for prose paragraphs.
+    anywhere: re.Pattern[str] | None = None
+    triggers: tuple[str, ...] = ()
+
+
+SHORT_LINE = 6
+
+
+def _p(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+_SOCIAL = (
+    r"(?:twitter|facebook|instagram|youtube|linkedin|tiktok|snapchat|pinterest|whatsapp"
+    r"|telegram|flipboard|reddit)"
+)
+
+PHRASES: tuple[Phrase, ...] = (
+    Phrase(
+        "advert",
+        _p(
+            r"^(?:advertisement|advertising|advertisment|ad|ads"
+            r"|sponsored(?: content| post| links?)?"
+            r"|paid (?:content|post|partner(?:ship)?)|promoted(?: content| stories)?|"
+            r"(?:story|article) continues (?:below|after)(?: (?:this )?(?:ad|advertisement))?|"
+            r"continue reading below|advertisement\W+(?:scroll|continue).{0,40}|"
+            r"support (?:my|our) sponsor\b.*|(?:this (?:story|article|content) is )?"
+            r"(?:sponsored|presented|brought to you) by\b.{0,60}|skip (?:this )?ad)\.?$"
+        ),
+        "ad slot or sponsor line",
+        0.9,
+        20,
+    ),
+    Phrase(
+        "share_widget",
+        _p(
+            r"^(?:share(?: this| the)?(?: story| article| post| page)?(?: on| via)?(?: "
+            rf"{_SOCIAL}| email)?!?|(?:x )?share (?:via|on)\b.{{0,30}}|"
+            r"share (?:this|the) (?:story|article)!?|\d+\s+shares?|shares?|tweet|tweet this|"
+            r"pin(?: it)?|print(?: this)?(?: article| page| story)?|"
+            r"e-?mail(?: this)?(?: article| story| to a friend)?|email a friend|send to a friend|"
+            r"copy (?:the )?link|link copied|addthis sharing buttons|share buttons|"
+            r"sharing is caring|close share panel|open share panel|"
+            r"these are external links and will open in a new window|"
+            r"(?:like|love|enjoy(?:ed)?) this (?:story|article|post)\? share it.{0,40}|"
+            r"think your friends would be interested\? share this story!?|"
+            rf"(?:{_SOCIAL}|email|print|share|tweet|whatsapp|messenger|sms|copy link"
+            r"|[,|•·\s])+)$"
+        ),
+        "share button or prompt",
+        0.85,
+        20,
+    ),
+    Phrase(
+        "social_follow",
+        _p(
+            rf"^(?:follow\b.{{0,80}}\b(?:on|at) (?:{_SOCIAL}|social media)\b.*|"
+            r"follow (?:us|me|him|her|the author)\b.*|follow @\w+.*|"
+            rf"(?:like|join|find|connect with|chat with) us (?:on|in) (?:{_SOCIAL}|facebook "
+            rf"messenger)\b.*|subscribe (?:to (?:us|our channel) )?on (?:{_SOCIAL})\b.*|"
+            r"(?:get|stay) connected\b.{0,40}|connect with us\b.{0,40})$"
+        ),
+        "social-channel prompt",
+        0.85,
+        40,
+    ),
+    Phrase(
+        "newsletter_prompt",
+        _p(
+            r"^(?:(?:breaking news|daily|weekly|morning|evening) (?:news )?(?:e-?mails?|alerts|"
+            r"newsletter)|get (?:the )?(?:top|latest|best|breaking) (?:news|stories|headlines)"
+            r".{0,40}(?:inbox|e-?mail).*|(?:download|get) (?:the|our) .{0,30}\bapp\b.{0,60}|"
+            r"(?:subscribe|join|sign up|log in|register)(?: now| today| here)?(?: for free)?!?|"
+            r"already a (?:subscriber|member)\??.{0,60}|"
+            r"to (?:read|continue reading) (?:the full|this|the rest of (?:this|the)) "
+            r"(?:story|article)\b.*|"
+            r"(?:support|donate to|fund) (?:our|independent|quality) (?:journalism|reporting)\b.*|"
+            r"(?:become|be) a (?:member|subscriber|supporter)\b.*|"
+            r"subscribers? only|for subscribers|premium content|get it|sign me up|"
+            r"(?:enjoy|like|liked) (?:this|the) (?:article|story)\?|"
+            r"you have \d+ free articles? (?:left|remaining).*)$"
+        ),
+        "sign-up, app or paywall prompt",
+        0.85,
+        45,
+        _p(
+            r"^(?:.{0,60}\b(?:sign[ -]?up|subscribe|register)\b.{0,40}\b(?:newsletters?|"
+            r"e-?mails?|alerts?|updates|inbox|briefing|digest)\b.*|"
+            r".{0,40}\bnewsletters?\b.{0,60}\b(?:inbox|sign[ -]?up|subscribe)\b.*|"
+            r".{0,30}\bclick here to (?:get|download|subscribe|sign up|read|join)\b.*|"
+            r".{0,80}(?:[$€£]\s?\d+(?:\.\d+)?|\d+p)\b.{0,40}\b(?:a|per|/) ?(?:day|week|month|year)"
+            r"\b.{0,40}\b(?:exclusives?|subscri\w+|access|membership|trial)\b.*)$"
+        ),
+        (
+            "sign up",
+            "sign-up",
+            "signup",
+            "subscribe",
+            "register",
+            "newsletter",
+            "click here",
+            "$",
+            "€",
+            "£",
+        ),
+    ),
+    Phrase(
+        "cookie_notice",
+        _p(r"^(?:accept(?: all)?(?: cookies)?|reject all|i agree|got it|ok, i agree)$"),
+        "cookie or consent banner",
+        0.85,
+        60,
+        _p(
+            r"^.{0,120}\b(?:(?:we|this (?:site|website)|our (?:site|website)) uses? cookies|"
+            r"accept (?:all )?cookies|cookies? (?:settings|policy|preferences|consent|notice)|"
+            r"manage (?:cookies|consent|preferences)|consent to (?:the use of )?cookies|"
+            r"by (?:continuing to use|using|browsing) (?:this|our) (?:site|website)|"
+            r"privacy (?:settings|preferences)|do not sell my (?:personal )?information)\b.{0,200}$"
+        ),
+        ("cookie", "consent", "by continuing", "by using", "by browsing", "privacy", "do not sell"),
+    ),
+    Phrase(
+        "copyright_footer",
+        _p(
+            r"^(?:©.{0,150}|\(c\)\s*\d{4}.{0,150}|copyright\s*(?:©|\(c\))?\s*\d{4}.{0,150}|"
+            r"this material may not be (?:published|reproduced|broadcast).{0,200}|"
+            r"(?:this article|this story|this content|the article) (?:was|is) "
+            r"(?:originally published|republished) (?:on|by|under).{0,200})$"
+        ),
+        "copyright or legal footer",
+        0.85,
+        80,
+        _p(
+            r"^(?:.{0,100}\ball rights? reserved\.?.{0,60}|"
+            r"(?:\d{4}(?:\s*[-–]\s*\d{2,4})?\s+)?.{0,60}\ball rights?\.?|"
+            r".{0,60}\btranscripts? (?:is|are) (?:created|produced|provided) (?:on|by|under)"
+            r".{0,300})$"
+        ),
+        ("all right", "transcript"),
+    ),
+    Phrase(
+        "comment_form",
+        _p(
+            r"^(?:join the (?:conversation|discussion)\b.*|as you comment, please.*|"
+            r"(?:what do you think|tell us what you think|share your thoughts)\b.{0,100}|"
+            r"(?:name|e-?mail|website|comment)\s*\*|"
+            r"notify me of (?:follow-up comments|new posts).*|"
+            r"comments? (?:are|have been) (?:closed|disabled|turned off).*)$"
+        ),
+        "comment form or feedback call",
+        0.85,
+        60,
+        _p(
+            r"^(?:.{0,40}\b(?:leave|post|add|write|submit) (?:a |your |the )?(?:comment|reply|"
+            r"response)\b.*|.{0,80}\byour email address will not be published\b.*|"
+            r".{0,80}\brequired fields are marked\b.*|"
+            r".{0,40}\byou must (?:be )?log(?:ged)? ?in to (?:post|leave|add) a comment\b.*|"
+            r".{0,40}\b(?:log|sign) ?in to (?:comment|reply|join the (?:conversation|discussion))"
+            r"\b.*|.{0,40}\bcomment(?:ing)? (?:policy|guidelines|rules)\b.*|"
+            r".{0,120}\bwe(?:'|’)?d (?:like|love) to hear (?:from you|what you think|your)\b.*|"
+            r".{0,40}\b(?:submit|send|write) (?:us )?a letter to the editor\b.*)$"
+        ),
+        (
+            "comment",
+            "reply",
+            "response",
+            "email address",
+            "required fields",
+            "log in",
+            "login",
+            "logged in",
+            "sign in",
+            "to hear",
+            "letter to the editor",
+        ),
+    ),
+    Phrase(
+        "navigation",
+        _p(
+            r"^(?:continue reading(?: the main story| below| the full story)?|read (?:the )?full "
+            r"(?:story|article)|\d+\s*min(?:ute)?s?\.? read|reading time:?.{0,20}|"
+            r"(?:related )?(?:tags|topics|categories|filed under|more on)\s*:?|tags?:.{0,200}|"
+            r"topics?:.{0,200}|skip to (?:main )?content|back to top|go to top|home|menu|"
+            r"(?:show|read|see|view|load) (?:more|less)|less|more|\.{3}\s*more|… ?more|"
+            r"expand|collapse|next(?: article| story)?|previous(?: article| story)?|"
+            r"\[?\s*(?:read|view|show|see|load) (?:all|more)(?: \d+)? comments?\s*\]?|"
+            r"(?:you are here|breadcrumbs?):.{0,120}|AP-[A-Z]{2}-{1,2}\S*.*|"
+            r"(?:read|view) (?:this|the) (?:story|article) in .{0,40}|"
+            r"(?:english|español|français|deutsch|中文|русский)(?:\s*[|/·•]\s*\S+){1,6})$"
+        ),
+        "site navigation",
+        0.8,
+        40,
+        _p(r"^.{0,80}\b\d+(?:st|nd|rd|th) Ld-Writethru\b.*$"),
+        ("writethru",),
+    ),
+    Phrase(
+        "related_links",
+        _p(
+            r"^(?:\[?\s*(?:read more|related(?: articles?| stories| content| coverage| news|"
+            r" links?| reading)?|see also|also read|also see|more on this|recommended(?: for you)?|"
+            r"you (?:may|might) (?:also )?like|don(?:'|’)t miss|trending(?: now)?|"
+            r"most (?:read|popular|viewed|shared)|what to read next|further reading|"
+            r"(?:more|latest|top) (?:stories|news|headlines|videos)|editor(?:'|’)s picks?|"
+            r"popular (?:on|in|at) .{1,40}|more (?:from|on|in) .{1,40}|also on \S+\.\w+)"
+            r"\s*(?::|…|\.\.\.|-|–)?\s*\]?(?:\s.{0,200})?|on \S+\.(?:com|org|net|co\.uk):.{0,200})$"
+        ),
+        "related-link teaser",
+        0.85,
+        40,
+    ),
+)
+
+_HEADER_RE = _p(
+    r"^(?:comments?|reader comments?|(?:top|most) (?:rated|popular|recommended|liked) comments?|"
+    r"\d+\s+(?:comments?|responses?|replies)|comments?\s*\(\d+\)|"
+    r"(?:there are )?no comments?(?: yet)?\.?|be the first to comment\.?|"
+    r"(?:show|view|hide|load) comments?)$"
+)
+_DEAD_RE = _p(
+    r"^(?:0\s+(?:comments?|responses?|replies)|comments?\s*\(0\)|(?:there are )?no comments?"
+    r"(?: yet)?\.?|be the first to comment\.?|(?:show|view|hide|load) comments?)$"
+)
+_STRONG_LIVE_RE = _p(r"^(?:top|most|reader|[1-9])")
+_RELATED_HEADER_RE = _p(
+    r"^(?:related(?: articles?| stories| content| coverage)?|read more|you (?:may|might) "
+    r"(?:also )?like|more (?:stories|news)|most (?:read|popular|viewed)|recommended(?: for you)?|"
+    r"(?:popular|more) (?:on|from|in) .{1,40}|trending(?: now)?|don(?:'|’)t miss|"
+    r"what to read next)\s*(?::|…|\.\.\.)?$"
+)
+_QUOTE_RE = re.compile(r"['‘“\"]")
+_RULE_RE = re.compile(r"^(?:[-_=*~─━—–•·#+.]\s?){3,}$")
+_HOVER_MORE_RE = re.compile(r"\bMORE\b")
+_CUT_END_RE = re.compile(r"(?:\.{3,}|…)$")
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def phrases(doc: Document) -> Iterator[Finding]:
+    """Whole lines that belong to a boilerplate phrase family (see :data:`PHRASES`)."""
+    for line in doc.lines:
+        phrase = phrase_for(doc, line)
+        if phrase is not None:
+            yield doc.whole(phrase.kind, line, phrase.reason, phrase.confidence)
+
+
+def phrase_for(doc: Document, line: Line) -> Phrase | None:
+    """The first phrase family ``line`` belongs to (cached per document)."""
+    cache = doc.cache.setdefault("phrases", {})
+    assert isinstance(cache, dict)
+    if line.index in cache:
+        return cache[line.index]
+    found = None
+    words = line.words
+    if not line.blank and words <= 80:
+        short = words <= SHORT_LINE
+        for phrase in PHRASES:
+            if words > phrase.max_words:
+                continue
+            if phrase.pattern.match(line.text):
+                found = phrase
+                break
+            if phrase.anywhere is None:
+                continue
+            if (short or any(t in line.lower for t in phrase.triggers)) and phrase.anywhere.match(
+                line.text
+            ):
+                found = phrase
+                break
+    cache[line.index] = found
+    return found
+
+
+def comments(doc: Document) -> Iterator[Finding]:
+    """Comment sections: empty ones (dead) and scraped reader comments (one per line).
+
+    A comments header followed by lines that are not themselves boilerplate is a
+    live section; the header alone (or followed only by form text) is dead.
+    """
+    lines = [doc.lines[i] for i in doc.content]
+    rank = 0
+    while rank < len(lines):
+        line = lines[rank]
+        if not _HEADER_RE.match(line.text):
+            rank += 1
+            continue
+        body: list[Line] = []
+        for nxt in lines[rank + 1 :]:
+            if phrase_for(doc, nxt) is not None or _HEADER_RE.match(nxt.text):
+                break
+            body.append(nxt)
+        live = (
+            bool(body)
+            and not _DEAD_RE.match(line.text)
+            and (_STRONG_LIVE_RE.match(line.text) is not None or doc.position(line) >= 0.5)
+        )
+        if live:
+            yield doc.whole("user_comments", line, "header of a comment section", 0.8)
+            for comment in body:
+                yield doc.whole("user_comments", comment, "reader comment", 0.75)
+            rank += len(body) + 1
+            continue
+        if not body or _DEAD_RE.match(line.text):
+            yield doc.whole("dead_comments", line, "empty comment section", 0.85)
+        rank += 1
+
+
+def related_lists(doc: Document) -> Iterator[Finding]:
+    """Headline lists under a related-links header, and inline hover cards."""
+    lines = [doc.lines[i] for i in doc.content]
+    for rank, line in enumerate(lines):
+        if not _RELATED_HEADER_RE.match(line.text):
+            continue
+        for nxt in lines[rank + 1 : rank + 9]:
+            if not _headline_like(nxt) or _RELATED_HEADER_RE.match(nxt.text):
+                break
+            yield doc.whole("related_links", nxt, f"headline listed under {line.text!r}", 0.7)
+    # Hover card: the page's own title repeated inside a body line, then "MORE".
+    if doc.title is not None:
+        title = doc.lines[doc.title].text
+        if len(title) >= 20:
+            for line in lines:
+                if line.index == doc.title:
+                    continue
+                at = line.text.find(title)
+                if at <= 0:
+                    continue
+                more = _HOVER_MORE_RE.search(line.text, at + len(title))
+                if more:
+                    yield doc.finding(
+                        "related_links",
+                        line.start + at,
+                        line.start + more.end(),
+                        "headline list of a link hover card",
+                        0.75,
+                    )
+
+
+def _headline_like(line: Line) -> bool:
+    text = line.text
+    return (
+        2 <= line.words <= 20
+        and not text.endswith(".")
+        and len(text) <= 140
+        and not text.endswith(":")
+    )
+
+
+def orphan_headlines(doc: Document) -> Iterator[Finding]:
+    """A headline-like line between body paragraphs: a teaser for another story."""
+    for index in doc.content:
+        line = doc.lines[index]
+        if index == doc.title or doc.rank[index] < 3:
+            continue
+        text = line.text
+        if not 6 <= line.words <= 20 or line.ends_sentence or text.isupper():
+            continue
+        if text.endswith(("…", "...")) or (":" not in text and not _QUOTE_RE.search(text)):
+            continue
+        prev, nxt = doc.neighbour(index, -1), doc.neighbour(index, 1)
+        if doc.is_prose(prev) and doc.is_prose(nxt):
+            yield doc.whole("related_links", line, "headline-like line between paragraphs", 0.45)
+    for index in doc.content:
+        line = doc.lines[index]
+        if line.words >= 6 and line.text.isupper() and sum(c.isalpha() for c in line.text) >= 20:
+            yield doc.whole("related_links", line, "all-caps teaser line", 0.45)
+
+
+def separators(doc: Document) -> Iterator[Finding]:
+    """Decorative rule lines (``———``, ``___``, ``* * *``)."""
+    for line in doc.lines:
+        if not line.blank and _RULE_RE.match(line.text):
+            yield doc.whole("separator", line, "rule line", 0.95)
+
+
+def foreign_script_links(doc: Document) -> Iterator[Finding]:
+    """A short line in another script (e.g. "read in Chinese") inside a Latin-script text."""
+    if not _CJK_RE.search(doc.text):
+        return
+    sample = doc.text[:4000]
+    if len(_CJK_RE.findall(sample)) > 0.2 * len(sample):
+        return
+    for index in doc.content:
+        line = doc.lines[index]
+        letters = [c for c in line.text if c.isalpha()]
+        if (
+            letters
+            and len(line.text) <= 60
+            and len(_CJK_RE.findall(line.text)) >= 0.6 * len(letters)
+        ):
+            yield doc.whole("navigation", line, "language switcher in another script", 0.7)
+
+
+def truncated_text(doc: Document) -> Iterator[Finding]:
+    """Paywall or teaser cut-offs: a short dangling fragment ending in an ellipsis at the end."""
+    if not doc.content:
+        return
+    last = doc.lines[doc.content[-1]]
+    if _CUT_END_RE.search(last.text) and last.words <= 8:
+        yield doc.whole("truncated_text", last, "text cut off at the end", 0.6)

@@ -1,0 +1,143 @@
+# ruff: noqa: RUF001
+"""The text split once into lines with offsets, shared by every detector."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from newsroom.text.spans import BlockRole, Finding, Layout
+
+_TERMINAL_RE = re.compile(r"[.!?…:;][\"'”’)\]»]*$|[\"”’)\]»]$")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of the text (between two ``\\n``).
+
+    ``raw_start``/``raw_end`` bound the whole line without its newline;
+    ``start``/``end`` bound its content trimmed of ``str.isspace`` characters
+    (``start == end`` for a blank line). ``text`` is the trimmed content.
+    """
+
+    index: int
+    raw_start: int
+    raw_end: int
+    start: int
+    end: int
+    text: str
+    lower: str = ""
+    words: int = 0
+    ends_sentence: bool = False  # ends with sentence punctuation or a closing quote
+
+    @property
+    def blank(self) -> bool:
+        """True when the line holds nothing but whitespace (or nothing)."""
+        return self.start == self.end
+
+
+@dataclass(slots=True)
+class Document:
+    """The text being analysed, its lines, and the optional layout.
+
+    ``content`` lists the indices of non-blank lines; ``rank`` maps a line index
+    to its position among content lines, so detectors can look at neighbours
+    without scanning blank lines again. ``title`` is the index of the title line
+    (the layout's title block when given, else the first content line).
+    """
+
+    text: str
+    lines: tuple[Line, ...]
+    layout: Layout | None = None
+    content: tuple[int, ...] = ()
+    rank: dict[int, int] = field(default_factory=dict)
+    title: int | None = None
+    cache: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, text: str, layout: Layout | None = None) -> Document:
+        """Split ``text`` on ``\\n`` into :class:`Line` objects with offsets."""
+        lines: list[Line] = []
+        pos = 0
+        for index, raw in enumerate(text.split("\n")):
+            raw_end = pos + len(raw)
+            stripped = raw.strip()
+            if stripped:
+                lead = len(raw) - len(raw.lstrip())
+                start = pos + lead
+                end = start + len(stripped)
+            else:
+                start = end = pos
+            lines.append(
+                Line(
+                    index,
+                    pos,
+                    raw_end,
+                    start,
+                    end,
+                    stripped,
+                    stripped.lower(),
+                    len(stripped.split()),
+                    # Only the last few characters matter; slicing keeps this O(1).
+                    bool(_TERMINAL_RE.search(stripped[-4:])),
+                )
+            )
+            pos = raw_end + 1
+        content = tuple(line.index for line in lines if not line.blank)
+        doc = cls(text, tuple(lines), layout, content, {i: r for r, i in enumerate(content)})
+        doc.title = doc._find_title()
+        return doc
+
+    def _find_title(self) -> int | None:
+        if self.layout is not None:
+            for block in self.layout.blocks:
+                if block.role == BlockRole.TITLE:
+                    for line in self.lines:
+                        if line.start <= block.start < line.raw_end + 1:
+                            return line.index
+        if self.content:
+            first = self.lines[self.content[0]]
+            if first.words <= 25 and not first.text.endswith("."):
+                return first.index
+        return None
+
+    def neighbour(self, index: int, step: int) -> Line | None:
+        """The content line ``step`` content lines after (or before, if negative) line ``index``.
+
+        Works from blank lines too: ``step=1`` is then the next content line.
+        """
+        if index in self.rank:
+            target = self.rank[index] + step
+        else:
+            after = bisect.bisect_left(self.content, index)
+            target = after + step - 1 if step > 0 else after + step
+        if 0 <= target < len(self.content):
+            return self.lines[self.content[target]]
+        return None
+
+    def position(self, line: Line) -> float:
+        """Relative position of a content line among content lines, 0.0 (top) to 1.0."""
+        if len(self.content) <= 1:
+            return 0.0
+        return self.rank[line.index] / (len(self.content) - 1)
+
+    def is_prose(self, line: Line | None) -> bool:
+        """True for a line that reads like a body paragraph."""
+        if line is None:
+            return False
+        return (line.words >= 8 and line.ends_sentence) or line.words >= 30
+
+    def finding(
+        self, kind: str, start: int, end: int, reason: str, confidence: float = 0.8
+    ) -> Finding:
+        """Build a finding, trimming whitespace from both ends of the range."""
+        while start < end and self.text[start].isspace():
+            start += 1
+        while end > start and self.text[end - 1].isspace():
+            end -= 1
+        return Finding(start, end, kind=kind, reason=reason, confidence=confidence)
+
+    def whole(self, kind: str, line: Line, reason: str, confidence: float = 0.8) -> Finding:
+        """A finding that covers the trimmed content of ``line``."""
+        return Finding(line.start, line.end, kind=kind, reason=reason, confidence=confidence)

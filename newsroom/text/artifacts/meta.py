@@ -1,0 +1,207 @@
+# ruff: noqa: RUF001
+"""Publication metadata left in the text: datelines, bylines, author biographies."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from newsroom.text.spans import Finding
+
+from .document import Document, Line
+
+MAX_META_LINE = 160  # date/byline lines are short; longer lines are prose
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_WEEKDAY = (
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+    r"|Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\.?"
+)
+_DATE = (
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
+    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?"
+    r"|\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}(?:T[\d:.]+Z?)?|\d{1,2}\.\d{1,2}\.\d{4})"
+)
+_ZONE = r"(?:[ECMPA][SD]?T|UTC|GMT|BST|CES?T|IST|JST|AE[SD]T|HKT|SGT|WIB|PKT)(?:[+-]\d{1,2})?"
+_TIME = (
+    rf"(?:\d{{1,2}}[:.]\d{{2}}(?::\d{{2}})?\s*(?:[ap]\.?m\.?)?|\d{{1,2}}\s*[ap]\.?m\.?)"
+    rf"(?:\s*{_ZONE}\b)?"
+)
+_RELATIVE = (
+    r"(?:(?:\d+|an?|one)\s+(?:sec(?:ond)?|min(?:ute)?|hour|hr|day|week|month|year)s?\s+ago"
+    r"|just now|yesterday|today)"
+)
+_AGE = r"this (?:article|story|page) is (?:more|less|over) than \S+ \w+ old"
+_PREFIX = (
+    r"(?:(?:first\s+|last\s+)?(?:published|updated|posted|modified|created|released|edited)"
+    r"|date|dated|as of)(?:\s+(?:on|at))?\s*:?"
+)
+_COMP = rf"(?:{_DATE}|{_TIME}|{_WEEKDAY}|{_RELATIVE}|{_AGE}|{_ZONE}\b|on|at)"
+_SEP = r"(?:\s*[,/|•·–—-]\s*|\s+)"
+_DATELINE = rf"(?:{_PREFIX}\s*)?{_COMP}(?:{_SEP}(?:{_PREFIX}\s*)?{_COMP})*\.?"
+_DATELINE_RE = re.compile(rf"{_DATELINE}", re.IGNORECASE)
+_HAS_DATE_RE = re.compile(rf"{_DATE}|{_TIME}|{_RELATIVE}|{_AGE}", re.IGNORECASE)
+_DATELINE_TAIL_RE = re.compile(rf"(?:^|{_SEP})({_DATELINE})$", re.IGNORECASE)
+_DATELINE_HEAD_RE = re.compile(rf"^({_DATELINE}){_SEP}(by\b.*)$", re.IGNORECASE)
+_DIGIT_RE = re.compile(r"\d")
+_JOIN_RE = re.compile(r"^[\s,/|•·–—:-]+|[\s,/|•·–—:-]+$")
+
+_NAME_WORD = r"(?:[A-Z][\w.'’-]*|(?:Mc|Mac|O')[A-Z][\w'’-]*)"
+_CONNECTOR = r"(?:and|&|,|of|de|da|di|del|van|von|der|den|la|le|al|bin|ibn|y|du)"
+_BY_RE = re.compile(rf"^(?:[Bb]y|BY)\s*:?(?:\s+(?:{_NAME_WORD}|{_CONNECTOR})\s*,?)*$")
+_BY_STRICT_RE = re.compile(
+    rf"^[Bb]y\s*:?\s+{_NAME_WORD}(?:\s*,?\s+(?:{_NAME_WORD}|{_CONNECTOR}))*$"
+)
+_AGENCY = (
+    r"(?:the\s+)?(?:Associated Press|AP|Reuters|AFP|Agence France-Presse|Bloomberg(?: News)?"
+    r"|PTI|IANS|ANI|UPI|dpa|EFE|Xinhua|TASS|Kyodo|Yonhap|Press Association|PA Media|CNN Wire"
+    r"|(?:News |wire )?agencies|wire services|staff(?: and wire)? reports?"
+    r"|(?:with )?(?:\w+ )?wires)"
+)
+_AGENCY_RE = re.compile(rf"^{_AGENCY}\.?$", re.IGNORECASE)
+_CONTRIB_RE = re.compile(
+    r"\b(?:contributed|contributing|contributes)\s+(?:reporting|to\s+(?:this|the)\s+"
+    r"(?:report|story|article))|^\(?\s*(?:additional\s+)?(?:reporting|editing|writing|compiled|"
+    r"research|translated|produced)\s+by\b|^source\s*:\s*\S[^.]{0,40}$|^sources?\s*:?$",
+    re.IGNORECASE,
+)
+_ROLE_RE = re.compile(
+    rf"^(?:{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}},\s+)?(?:{_NAME_WORD}\s+){{0,4}}"
+    r"(?:Writer|Columnist|Correspondent|Reporter|Editor|Contributor|Producer|Staff|Critic)s?$"
+)
+_FUNCTION_WORDS_TEXT = (
+    "a an the on in of to for into at is are was were be being been with as by from this "
+    "that these those it its our your their his her how why what when who new now not no "
+    "will can may says said after before over under"
+)
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
+_DOMAIN_RE = re.compile(
+    r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|co\.uk|co|in|ca|au|uk|news|io)$",
+    re.IGNORECASE,
+)
+
+_BIO_RE = re.compile(
+    rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}\s+(?:is|was|has been|serves as)\s+(?:an?|the)\s+"
+    r"(?:[\w’'-]+\s+){0,6}?(?:writer|journalist|reporter|columnist|editor|correspondent|author|"
+    r"contributor|analyst|blogger|producer|commentator|novelist|host|fellow|professor|"
+    r"researcher|critic|photographer)\b"
+)
+_ABOUT_RE = re.compile(
+    rf"^About (?:the (?:author|writer)s?|{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})$"
+)
+_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_CONTACT_RE = re.compile(
+    r"^(?:e-?mail|contact|reach|write to)\s+(?:the\s+)?(?:author|reporter|writer|him|her)\b"
+    r"|\b(?:can|may) be reached at\b",
+    re.IGNORECASE,
+)
+
+
+def is_dateline(text: str) -> bool:
+    """True when ``text`` is only a date/time stamp (with optional Published/Updated)."""
+    return (
+        len(text) <= MAX_META_LINE
+        and _DATELINE_RE.fullmatch(text) is not None
+        and _HAS_DATE_RE.search(text) is not None
+    )
+
+
+def _is_name_list(text: str) -> bool:
+    words = text.replace(",", " , ").split()
+    if not 2 <= len(words) <= 12 or text.isupper() or any(c.isdigit() for c in text):
+        return False
+    if any(ch in text for ch in ':;!?"“”()[]|/'):
+        return False
+    names = 0
+    for word in words:
+        if word in {",", "and", "&"}:
+            continue
+        if word.lower() in _FUNCTION_WORDS or not word[0].isupper():
+            return False
+        names += 1
+    return names >= 2
+
+
+def byline_kind(doc: Document, line: Line, text: str) -> tuple[str, float] | None:
+    """Why ``text`` (a line or part of one) is an attribution, as (reason, confidence)."""
+    if len(text) > MAX_META_LINE:
+        return None
+    lower = text.lower()
+    words = len(text.split())
+    if lower.startswith("by"):
+        if _BY_STRICT_RE.match(text) or lower == "by":
+            return "author line", 0.9
+        if words <= 12 and _BY_RE.match(text):
+            return "author line", 0.8
+    if words <= 6 and _AGENCY_RE.match(text):
+        return "wire agency credit", 0.85
+    if (
+        words <= 45
+        and any(t in lower for t in ("contribut", " by", "source"))
+        and _CONTRIB_RE.search(text)
+    ):
+        return "contributor credit", 0.85
+    if words <= 10 and _ROLE_RE.match(text):
+        return "author role", 0.75
+    if words == 1 and _DOMAIN_RE.match(text):
+        return "site attribution", 0.6
+    rank = doc.rank.get(line.index, 99)
+    if rank <= 6 and line.index != doc.title and _is_name_list(text):
+        return "names near the top", 0.5
+    return None
+
+
+def datelines_and_bylines(doc: Document) -> Iterator[Finding]:
+    """Date stamps and author/agency lines, split where one line holds both."""
+    for line in doc.lines:
+        text = line.text
+        if line.blank or len(text) > MAX_META_LINE:
+            continue
+        has_digit = _DIGIT_RE.search(text) is not None
+        if has_digit and is_dateline(text):
+            yield doc.whole("dateline", line, "date/time stamp", 0.9)
+            continue
+        tail = _DATELINE_TAIL_RE.search(text) if has_digit and _HAS_DATE_RE.search(text) else None
+        if tail and tail.start(1) > 0 and _HAS_DATE_RE.search(tail[1]):
+            head = _JOIN_RE.sub("", text[: tail.start(1)])
+            found = byline_kind(doc, line, head) if head else None
+            if found:
+                hs = line.start + text.index(head)
+                yield doc.finding("byline", hs, hs + len(head), found[0], found[1])
+                start = line.start + tail.start(1)
+                yield doc.finding("dateline", start, line.end, "date/time stamp", 0.9)
+                continue
+        head_match = _DATELINE_HEAD_RE.match(text) if has_digit and " by" in line.lower else None
+        if head_match and _HAS_DATE_RE.search(head_match[1]):
+            rest = head_match[2]
+            found = byline_kind(doc, line, rest)
+            if found:
+                yield doc.finding(
+                    "dateline", line.start, line.start + head_match.end(1), "date/time stamp", 0.9
+                )
+                rs = line.start + head_match.start(2)
+                yield doc.finding("byline", rs, line.end, found[0], found[1])
+                continue
+        found = byline_kind(doc, line, text)
+        if found:
+            yield doc.whole("byline", line, found[0], found[1])
+
+
+def author_bios(doc: Document) -> Iterator[Finding]:
+    """Author biographies, author boxes and author contact lines."""
+    for line in doc.lines:
+        if line.blank:
+            continue
+        text = line.text
+        if line.words <= 6 and _ABOUT_RE.match(text):
+            yield doc.whole("author_bio", line, "author box header", 0.8)
+        elif _BIO_RE.match(text) and doc.position(line) >= 0.5:
+            yield doc.whole("author_bio", line, "author biography", 0.8)
+        elif line.words <= 15 and (
+            ("@" in text and _EMAIL_RE.fullmatch(text)) or _CONTACT_RE.search(text)
+        ):
+            yield doc.whole("author_bio", line, "author contact", 0.75)

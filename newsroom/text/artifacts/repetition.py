@@ -1,0 +1,112 @@
+# ruff: noqa: RUF001
+"""Repetition detectors: verbatim duplicate lines and cut-off copies of nearby lines."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from newsroom.text.spans import Finding
+
+from .document import Document, Line
+
+MIN_DUPLICATE = 20  # shorter repeated lines keep their own kind (labelling rule 5)
+TRUNCATION_WINDOW = 6  # content lines either side searched for the full copy
+EXTENSION_WINDOW = 10  # content lines back searched for a shorter earlier copy
+
+_CUT_MARK_RE = re.compile(r"\s*(?:\.{3,}|…)\s*(?:more)?$", re.IGNORECASE)
+_COMPLETE_RE = re.compile(r"[.!?)\]\"”’']$")
+
+
+@dataclass(slots=True)
+class Repetition:
+    """Which lines copy which: ``duplicates`` and ``truncations`` map a line index to
+    the index of the line it copies, ``extended`` marks duplicates that add text."""
+
+    duplicates: dict[int, int] = field(default_factory=dict)
+    extended: set[int] = field(default_factory=set)
+    truncations: dict[int, int] = field(default_factory=dict)
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def analyse(doc: Document) -> Repetition:
+    """Find duplicate and truncated lines once per document (cached on ``doc``)."""
+    cached = doc.cache.get("repetition")
+    if isinstance(cached, Repetition):
+        return cached
+    result = Repetition()
+    keys = {i: _key(doc.lines[i].text) for i in doc.content}
+    first_seen: dict[str, int] = {}
+    lines = [doc.lines[i] for i in doc.content]
+    for rank, line in enumerate(lines):
+        if len(line.text) < MIN_DUPLICATE:
+            continue
+        key = keys[line.index]
+        # A cut-off copy: a strict prefix of a nearby longer line, ending mid-unit.
+        stem = _CUT_MARK_RE.sub("", key[-12:]) if key.endswith(("...", "…", "more")) else key
+        if stem is not key:
+            stem = key[: max(0, len(key) - 12)] + stem
+        cut_marked = stem != key
+        if len(stem) >= MIN_DUPLICATE and (cut_marked or not _COMPLETE_RE.search(stem[-1:])):
+            for other in _window(lines, rank, TRUNCATION_WINDOW):
+                other_key = keys[other.index]
+                if len(other_key) > len(stem) and other_key.startswith(stem):
+                    result.truncations[line.index] = other.index
+                    break
+        if line.index in result.truncations:
+            first_seen.setdefault(key, line.index)
+            continue
+        if key in first_seen:
+            result.duplicates[line.index] = first_seen[key]
+            continue
+        first_seen[key] = line.index
+        # A near-verbatim copy: an earlier complete line with text appended.
+        for other in reversed(lines[max(0, rank - EXTENSION_WINDOW) : rank]):
+            other_key = keys[other.index]
+            if (
+                len(other_key) >= MIN_DUPLICATE
+                and len(other_key) >= 0.6 * len(key)
+                and key.startswith(other_key)
+                and _COMPLETE_RE.search(other_key[-1:])
+                and other.index not in result.truncations
+            ):
+                result.duplicates[line.index] = other.index
+                result.extended.add(line.index)
+                break
+    doc.cache["repetition"] = result
+    return result
+
+
+def _window(lines: list[Line], rank: int, size: int) -> Iterator[Line]:
+    """Nearby lines, nearest first, alternating after and before."""
+    for step in range(1, size + 1):
+        if rank + step < len(lines):
+            yield lines[rank + step]
+        if rank - step >= 0:
+            yield lines[rank - step]
+
+
+def duplicates(doc: Document) -> Iterator[Finding]:
+    """Second and later copies of a line of 20 characters or more."""
+    info = analyse(doc)
+    for index, original in info.duplicates.items():
+        line = doc.lines[index]
+        what = "repeats" if index not in info.extended else "repeats, then extends,"
+        yield doc.whole("duplicate_block", line, f"line {what} line {original + 1}", 0.9)
+
+
+def truncated_duplicates(doc: Document) -> Iterator[Finding]:
+    """Cut-off copies of a nearby line (a caption cut at N characters, say)."""
+    info = analyse(doc)
+    for index, full in info.truncations.items():
+        line = doc.lines[index]
+        yield doc.whole(
+            "truncated_duplicate",
+            line,
+            f"first {len(line.text)} characters of line {full + 1}",
+            0.95,
+        )
