@@ -9,6 +9,7 @@ replaces only untouched flags, so an editor's decision is never lost or duplicat
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -349,6 +350,24 @@ class FlagPanel(list):
         self.kind_choices = [(kind, labels[kind]) for kind in artifacts.KINDS]
 
 
+_WHITESPACE_NAMES = {"\n": "newline", "\r": "CR", "\t": "tab", " ": "space", "\u00a0": "NBSP"}
+
+
+def shown_text(text: str, limit: int = 160) -> str:
+    """How the panel quotes a flag: shortened, and whitespace-only spans named
+    (``"[NBSP]"``, ``"[newline x2]"``) since they would be invisible."""
+    if text.strip():
+        return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    names: list[list] = []
+    for char in text:
+        name = _WHITESPACE_NAMES.get(char) or unicodedata.name(char, f"U+{ord(char):04X}")
+        if names and names[-1][0] == name:
+            names[-1][1] += 1
+        else:
+            names.append([name, 1])
+    return " ".join(f"[{name}{f' x{n}' if n > 1 else ''}]" for name, n in names)
+
+
 def panel_flags(article: Article) -> FlagPanel:
     """All flags of ``article`` for the page and the flags panel, in one query."""
     flags = list(
@@ -356,4 +375,5 @@ def panel_flags(article: Article) -> FlagPanel:
     )
     for flag in flags:
         flag.article = article  # ``flag.text`` without a query per flag
+        flag.shown_text = shown_text(flag.text)
     return FlagPanel(flags)
