@@ -46,6 +46,7 @@ def progress_bar(progress: rollups.Progress) -> str:
 
 
 def _sentence_text(prefix: str = "") -> Substr:
+    """The span's text cut out of the article's raw text by the database."""
     return Substr(
         f"{prefix}article__raw_text",
         F(f"{prefix}start") + 1,
@@ -134,7 +135,7 @@ class SentenceInline(admin.TabularInline):
             super()
             .get_queryset(request)
             .select_related("fact_check__assignee")
-            .annotate(claims_count=Count("claims"))
+            .annotate(claims_count=Count("claims"), text_value=_sentence_text())
             .order_by("position")
         )
 
@@ -146,7 +147,7 @@ class SentenceInline(admin.TabularInline):
 
     @admin.display(description="text")
     def sentence_text(self, sentence: Sentence) -> str:
-        return sentence.text  # the inline formset sets sentence.article: no query
+        return sentence.text_value  # cut out by the database: no article per row
 
     @admin.display(description="status")
     def status(self, sentence: Sentence) -> str:
@@ -172,7 +173,12 @@ class ArtifactFlagInline(admin.TabularInline):
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("decided_by")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("decided_by")
+            .annotate(text_value=_sentence_text())
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -182,7 +188,7 @@ class ArtifactFlagInline(admin.TabularInline):
 
     @admin.display(description="text")
     def flagged_text(self, flag: ArtifactFlag) -> str:
-        return flag.text
+        return flag.text_value
 
 
 @admin.register(Article)

@@ -204,4 +204,6 @@ def test_endpoint_needs_post_and_a_known_action(editor_client):
     url = reverse("annotations:article-review", args=[article.pk])
     assert editor_client.get(url).status_code == 405
     assert post(editor_client, article, action="delete").status_code == 400
-    assert editor_client.post(reverse("annotations:article-review", args=[999999])).status_code == 404
+    assert (
+        editor_client.post(reverse("annotations:article-review", args=[999999])).status_code == 404
+    )
