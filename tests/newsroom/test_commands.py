@@ -70,6 +70,18 @@ def test_failures_exit_non_zero_after_importing_the_good_ones(tmp_path: Path) ->
     assert any(line.startswith(f"{tmp_path / 'notes.md'}: skipped") for line in lines)
 
 
+class TerminalIO(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.django_db
+def test_progress_bar_only_on_a_terminal() -> None:
+    err = TerminalIO()
+    call_command("import_articles", "seeds/", stdout=io.StringIO(), stderr=err)
+    assert " articles" in err.getvalue() and "\r" in err.getvalue()
+
+
 @pytest.mark.django_db
 def test_stdin_text_and_jsonl() -> None:
     out, _ = run("import_articles", "-", stdin=b"Piped title\nPiped body.")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from newsroom import importing
 from newsroom.importing import Status, import_paths, import_record, import_upload
@@ -97,6 +100,9 @@ def test_every_seed_imports_once_and_offsets_hold() -> None:
     )
     assert (ledger.origin_format, ledger.title_in_text) == ("json", False)
     assert Source.objects.filter(name="Valley Post").count() == 1
+    # A JSON date without an offset is taken in the configured zone (UTC here).
+    bus = Article.objects.get(title="Council delays vote on new bus lanes")
+    assert bus.published == datetime(2024, 3, 6, 19, 40, tzinfo=UTC)
 
 
 def test_reimport_reports_the_existing_article() -> None:
@@ -267,3 +273,32 @@ def test_imported_article_helper_gives_real_sentences() -> None:
     assert imported_article("Helper title\nOne sentence. Another one.") == article
     body_only = imported_article("Just a body. With two.", title="Given", source="S")
     assert body_only.sentences.count() == 2 and body_only.source.name == "S"
+
+
+LINES = st.lists(
+    st.one_of(
+        st.text(alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00")),
+        st.sampled_from(
+            ["", '\u00a0 Quote: "Yes." he said. Next one!', "February 04 2020 02:32 PM"]
+        ),
+    ),
+    max_size=8,
+)
+
+
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=LINES, newline=st.sampled_from(["\n", "\r\n"]))
+def test_any_text_imports_with_offsets_into_the_raw_text(lines: list[str], newline: str) -> None:
+    text = newline.join(lines)
+    result = import_record(Record(origin="h", format="text", text=text))
+    if not text.strip():
+        assert result.status == Status.FAILED
+        return
+    assert result.status in (Status.IMPORTED, Status.DUPLICATE), result
+    article = result.article
+    if result.status == Status.IMPORTED:
+        assert article.raw_text == text
+    else:  # the same content up to line ends and outer whitespace was imported before
+        canonical = "".join(text.split())
+        assert "".join(article.raw_text.split()) == canonical
+    assert_offsets_hold(article)
