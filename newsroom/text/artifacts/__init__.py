@@ -137,6 +137,7 @@ _FURNITURE = frozenset(
         "comment_form",
         "copyright_footer",
         "related_links",
+        "html_markup",
     }
 )
 

@@ -208,7 +208,7 @@ PHRASES: tuple[Phrase, ...] = (
             r"(?:story|article)|\d+\s*min(?:ute)?s?\.? read|reading time:?.{0,20}|"
             r"(?:related )?(?:tags|topics|categories|filed under|more on)\s*:?|tags?:.{0,200}|"
             r"topics?:.{0,200}|skip to (?:main )?content|back to top|go to top|home|menu|"
-            r"(?:show|read|see|view|load) (?:more|less)|less|more|\.{3}\s*more|… ?more|"
+            r"(?:show|see|view|load) (?:more|less)|read less|less|more|\.{3}\s*more|… ?more|"
             r"expand|collapse|next(?: article| story)?|previous(?: article| story)?|"
             r"\[?\s*(?:read|view|show|see|load) (?:all|more)(?: \d+)? comments?\s*\]?|"
             r"(?:you are here|breadcrumbs?):.{0,120}|AP-[A-Z]{2}-{1,2}\S*.*|"
@@ -255,6 +255,11 @@ _RELATED_HEADER_RE = _p(
     r"(?:popular|more) (?:on|from|in) .{1,40}|trending(?: now)?|don(?:'|’)t miss|"
     r"what to read next)\s*(?::|…|\.\.\.)?$"
 )
+_LEGAL_LINKS_RE = _p(
+    r"^(?:privacy(?: policy| notice)?|terms(?: of (?:use|service))?|terms (?:and|&) conditions)"
+    r"(?:\s*[,|•·&/]?\s*(?:and\s+)?(?:privacy(?: policy| notice)?|terms(?: of (?:use|service))?"
+    r"|cookie policy))*\.?$"
+)
 _QUOTE_RE = re.compile(r"['‘“\"]")
 _RULE_RE = re.compile(r"^(?:[-_=*~─━—–•·#+.]\s?){3,}$")
 _HOVER_MORE_RE = re.compile(r"\bMORE\b")
@@ -263,11 +268,27 @@ _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
 def phrases(doc: Document) -> Iterator[Finding]:
-    """Whole lines that belong to a boilerplate phrase family (see :data:`PHRASES`)."""
+    """Whole lines that belong to a boilerplate phrase family (see :data:`PHRASES`).
+
+    Two context rules: a bare "More" right after share buttons is one of them, and
+    a "Privacy Policy / Terms of Use" line is the small print of the sign-up box
+    it follows (else of a consent banner).
+    """
+    previous: str | None = None
     for line in doc.lines:
+        if line.blank:
+            continue
         phrase = phrase_for(doc, line)
-        if phrase is not None:
+        kind = phrase.kind if phrase is not None else None
+        if phrase is not None and previous == "share_widget" and line.lower == "more":
+            yield doc.whole("share_widget", line, "more share buttons", 0.8)
+            kind = "share_widget"
+        elif phrase is not None:
             yield doc.whole(phrase.kind, line, phrase.reason, phrase.confidence)
+        elif line.words <= 8 and _LEGAL_LINKS_RE.match(line.text):
+            kind = "newsletter_prompt" if previous == "newsletter_prompt" else "cookie_notice"
+            yield doc.whole(kind, line, "privacy/terms links", 0.7)
+        previous = kind
 
 
 def phrase_for(doc: Document, line: Line) -> Phrase | None:
@@ -401,7 +422,7 @@ def separators(doc: Document) -> Iterator[Finding]:
 
 def foreign_script_links(doc: Document) -> Iterator[Finding]:
     """A short line in another script (e.g. "read in Chinese") inside a Latin-script text."""
-    if not _CJK_RE.search(doc.text):
+    if doc.text.isascii() or not _CJK_RE.search(doc.text):
         return
     sample = doc.text[:4000]
     if len(_CJK_RE.findall(sample)) > 0.2 * len(sample):

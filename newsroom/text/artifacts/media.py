@@ -18,7 +18,10 @@ _AGENCY = (
     r"iStock(?:photo)?|Corbis|Pool|POOL|Handout|HANDOUT|The New York Times|NYT|"
     r"SCIENCE PHOTO LIBRARY|Science Photo Library|Wikimedia Commons|Flickr)"
 )
+_CREDIT_MARKERS = ("credit", "photo", "image", "picture", "getty", "courtesy")
 _AGENCY_RE = re.compile(rf"\b{_AGENCY}\b")
+_AGENCY_END_RE = re.compile(rf"(?:,|/|\bvia|\bfor)\s*{_AGENCY}(?:\s+file(?: photo)?)?$", re.I)
+_AGENCY_SLASH_RE = re.compile(rf"{_AGENCY}\s*/\s*\S")
 _CREDIT_WORDS = re.compile(
     rf"\b{_AGENCY}\b|\b(?:Photo|Photograph|Photos|Image|Picture|Pic|Credit|Courtesy|File)s?\b"
     r"|/",
@@ -44,6 +47,18 @@ _CAPTION_LEAD_RE = re.compile(
     r"^(?:(?:Image|Photo|Video) caption\b|(?:Caption|Above|Pictured|Top|Main image|FILE PHOTO"
     r"|FILE)\s*:|In this (?:[\w,. ]{0,40})?(?:photo|image|picture|file photo|photograph)\b)",
     re.IGNORECASE,
+)
+_CAPTION_WORDS = (
+    "image caption",
+    "photo caption",
+    "video caption",
+    "caption",
+    "above",
+    "pictured",
+    "top",
+    "main image",
+    "file",
+    "in this",
 )
 _GALLERY_COUNTER_RE = re.compile(r"\b(\d{1,3})\s*/\s*(\d{1,3})\b")
 _GALLERY_RE = re.compile(r"\b(?:in pictures|show all \d+|slideshow|photo gallery)\b", re.I)
@@ -95,16 +110,28 @@ def is_credit(text: str, standalone: bool = False) -> bool:
     if len(words) > 14 or len(lower) > len(words) // 3:
         return False
     if standalone:
-        return bool(_AGENCY_RE.search(bare)) and ("/" in bare or "," in bare)
+        # A whole line: "Name, AGENCY" or "AGENCY/Name", short and with the agency at an end.
+        return len(text.split()) <= 8 and bool(
+            _AGENCY_END_RE.search(bare) or _AGENCY_SLASH_RE.match(bare)
+        )
     return True
+
+
+def is_parenthesised_credit(line: Line) -> bool:
+    """A short "(Walt Disney Co.)"-style line: capitalised words in parentheses."""
+    text = line.text
+    if not (text.startswith("(") and text.endswith(")")) or line.words > 6:
+        return False
+    words = text[1:-1].replace("/", " ").split()
+    return bool(words) and all(w[0].isupper() or w in {"via", "of", "and"} for w in words)
 
 
 def credit_tail(text: str) -> int | None:
     """Offset in ``text`` where a trailing photo credit starts, or None."""
     # Credits are short: only the end of the line is searched (keeps long lines cheap).
     window = max(0, len(text) - 130)
-    end = text[window:]
-    if not any(mark in end for mark in "(/:…") and "..." not in end:
+    end = text[window:].lower()
+    if not (text.endswith(")") or "/" in end or any(word in end for word in _CREDIT_MARKERS)):
         return None
     match = _CREDIT_TAIL_RE.search(text, window)
     if match and match.start() > 0 and is_credit(match[0]):
@@ -131,7 +158,12 @@ def captions_and_credits(doc: Document) -> Iterator[Finding]:
         if line.blank:
             continue
         text = line.text
-        if is_credit(text, standalone=True) or (_CREDIT_LEAD_RE.match(text) and len(text) <= 110):
+        prev = doc.neighbour(line.index, -1)
+        if len(text) <= 110 and (
+            is_credit(text, standalone=True)
+            or _CREDIT_LEAD_RE.match(text)
+            or (prev is not None and not prev.ends_sentence and is_parenthesised_credit(line))
+        ):
             credit_lines.add(line.index)
             yield doc.whole("photo_credit", line, "photo credit line", 0.85)
             continue
@@ -141,7 +173,7 @@ def captions_and_credits(doc: Document) -> Iterator[Finding]:
             yield doc.whole("image_caption", line, "gallery widget text", 0.85)
             continue
         cut = credit_tail(text)
-        lead = _CAPTION_LEAD_RE.match(text)
+        lead = _CAPTION_LEAD_RE.match(text) if line.lower.startswith(_CAPTION_WORDS) else None
         is_caption = cut is not None or lead is not None or line.index in full_of_truncated
         if not is_caption:
             continue

@@ -11,6 +11,7 @@ from newsroom.text.spans import Finding
 from .document import Document, Line
 
 MAX_META_LINE = 160  # date/byline lines are short; longer lines are prose
+MAX_DATELINE_WORDS = 16
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -116,6 +117,10 @@ def _is_name_list(text: str) -> bool:
         return False
     if any(ch in text for ch in ':;!?"“”()[]|/'):
         return False
+    if len(words) > 3 and "and" not in words and "," not in words:
+        return False  # a longer capitalised line without a list joiner is a headline
+    if any("’" in w or "'" in w for w in words):
+        return False
     names = 0
     for word in words:
         if word in {",", "and", "&"}:
@@ -161,7 +166,8 @@ def datelines_and_bylines(doc: Document) -> Iterator[Finding]:
         text = line.text
         if line.blank or len(text) > MAX_META_LINE:
             continue
-        has_digit = _DIGIT_RE.search(text) is not None
+        # Date stamps (even with a byline attached) are short lines.
+        has_digit = line.words <= MAX_DATELINE_WORDS and _DIGIT_RE.search(text) is not None
         if has_digit and is_dateline(text):
             yield doc.whole("dateline", line, "date/time stamp", 0.9)
             continue

@@ -29,8 +29,12 @@ class Repetition:
     truncations: dict[int, int] = field(default_factory=dict)
 
 
-def _key(text: str) -> str:
-    return " ".join(text.split()).casefold()
+def _key(line: Line) -> str:
+    """Case- and whitespace-insensitive comparison key of a line."""
+    lower = line.lower
+    if "  " in lower or any(c in lower for c in "\t\xa0\u2009\u200a\u3000"):
+        return " ".join(lower.split())
+    return lower
 
 
 def analyse(doc: Document) -> Repetition:
@@ -39,13 +43,19 @@ def analyse(doc: Document) -> Repetition:
     if isinstance(cached, Repetition):
         return cached
     result = Repetition()
-    keys = {i: _key(doc.lines[i].text) for i in doc.content}
+    keys = {i: _key(doc.lines[i]) for i in doc.content}
     first_seen: dict[str, int] = {}
     lines = [doc.lines[i] for i in doc.content]
+    # Copies share their first MIN_DUPLICATE characters: only such lines are compared.
+    heads: dict[str, int] = {}
+    for line in lines:
+        if len(keys[line.index]) >= MIN_DUPLICATE:
+            head = keys[line.index][:MIN_DUPLICATE]
+            heads[head] = heads.get(head, 0) + 1
     for rank, line in enumerate(lines):
-        if len(line.text) < MIN_DUPLICATE:
-            continue
         key = keys[line.index]
+        if len(key) < MIN_DUPLICATE or heads.get(key[:MIN_DUPLICATE], 0) <= 1:
+            continue
         # A cut-off copy: a strict prefix of a nearby longer line, ending mid-unit.
         stem = _CUT_MARK_RE.sub("", key[-12:]) if key.endswith(("...", "…", "more")) else key
         if stem is not key:
