@@ -1,12 +1,21 @@
 from django.urls import path
 
-from annotations.views import dashboard, flags
+from annotations.views import articles, dashboard, flags
 
 app_name = "annotations"
 
 urlpatterns: list = [
     path("", dashboard.article_list, name="article-list"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("articles/<int:pk>/", articles.article_detail, name="article-detail"),
+    path("sentences/<int:pk>/panel/", articles.sentence_panel, name="sentence-panel"),
+    path("sentences/<int:pk>/status/", articles.sentence_status, name="sentence-status"),
+    path("sentences/<int:pk>/assign/", articles.sentence_assign, name="sentence-assign"),
+    path("sentences/<int:pk>/verdict/", articles.sentence_verdict, name="sentence-verdict"),
+    path("sentences/<int:pk>/undo/", articles.sentence_undo, name="sentence-undo"),
+    path("sentences/<int:pk>/claims/", articles.claim_add, name="claim-add"),
+    path("claims/<int:pk>/edit/", articles.claim_edit, name="claim-edit"),
+    path("sentences/<int:pk>/evidence/", articles.evidence_add, name="evidence-add"),
     path("articles/<int:pk>/review/", dashboard.article_review, name="article-review"),
     path("flags/<int:pk>/decide/", flags.flag_decide, name="flag-decide"),
     path("flags/<int:pk>/undo/", flags.flag_undo, name="flag-undo"),
