@@ -293,3 +293,33 @@ def test_no_django_imported() -> None:
     code = "import sys, newsroom.text.artifacts; sys.exit('django' in sys.modules)"
     root = Path(__file__).resolve().parents[2]
     assert subprocess.run([sys.executable, "-c", code], cwd=root, check=False).returncode == 0
+
+
+def test_more_after_share_buttons_is_a_share_button() -> None:
+    text = BODY + "Share this story\nMore\n" + BODY2
+    assert found(text) == [("share_widget", "Share this story"), ("share_widget", "More")]
+
+
+def test_legal_links_take_the_kind_of_the_box_they_follow() -> None:
+    signup = BODY + BODY2 + "Sign up for our newsletter\nPrivacy Policy, Terms of Use\n"
+    assert found(signup)[-1] == ("newsletter_prompt", "Privacy Policy, Terms of Use")
+    alone = BODY + BODY2 + "Privacy Policy, Terms of Use\n"
+    assert found(alone) == [("cookie_notice", "Privacy Policy, Terms of Use")]
+
+
+def test_caption_above_a_parenthesised_credit() -> None:
+    text = BODY + "The mayor at the opening of the new school in March\n(City Hall Press Office)\n"
+    assert found(text + BODY2) == [
+        ("image_caption", "The mayor at the opening of the new school in March"),
+        ("photo_credit", "(City Hall Press Office)"),
+    ]
+
+
+def test_headline_case_line_near_top_is_not_a_byline() -> None:
+    text = "Continue reading\nMayor’s Budget Plan Wins Council Vote Easily\n" + BODY
+    assert "byline" not in {k for k, _ in found(text)}
+
+
+def test_names_line_near_top_is_a_byline() -> None:
+    text = "City passes a record budget\nJane Doe and John Roe\n" + BODY
+    assert ("byline", "Jane Doe and John Roe") in found(text)
