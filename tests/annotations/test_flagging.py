@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from pathlib import Path
 
@@ -361,3 +362,61 @@ def test_flag_panel_groups_by_kind_in_detector_order(seed, editor):
 
     order = [artifacts.KINDS.index(g.kind) for g in panel.groups]
     assert order == sorted(order)
+
+
+@pytest.mark.parametrize("rng_seed", range(6))
+def test_random_decisions_survive_redetection_with_one_history_row_per_write(
+    seed, editor, rng_seed
+):
+    """Any mix of decisions, bulk decisions, undos and additions, then re-detection:
+    every decided flag keeps its state, no (kind, span) is doubled, and the history
+    holds exactly one row per row written."""
+    rng = random.Random(rng_seed)
+    writes = ArtifactFlag.history.count()
+    for _ in range(25):
+        flags = list(seed.artifact_flags.all())
+        flag = rng.choice(flags)
+        action = rng.choice(["confirm", "dismiss", "undo", "bulk", "add"])
+        if action in ("confirm", "dismiss"):
+            state = "confirmed" if action == "confirm" else "dismissed"
+            writes += flag.state != state
+            flagging.decide_flag(flag=flag, user=editor, state=state)
+        elif action == "undo":
+            if flag.previous_state:
+                flagging.undo_flag(flag=flag, user=editor)
+                writes += 1
+        elif action == "bulk":
+            writes += flagging.decide_kind(
+                article=seed, kind=flag.kind, user=editor, state=rng.choice(flagging.DECISIONS)
+            )
+        else:
+            start = rng.randrange(0, len(seed.raw_text) - 20)
+            kind = rng.choice(["advert", flag.kind])
+            states = {f.pk: f.state for f in flags}
+            try:
+                added = flagging.add_flag(
+                    article=seed,
+                    start=start,
+                    end=start + rng.randint(1, 20),
+                    kind=kind,
+                    user=editor,
+                )
+            except ValidationError:  # a whitespace-only selection
+                continue
+            writes += states.get(added.pk) != "confirmed"
+        assert ArtifactFlag.history.count() == writes
+    decided = {
+        f.pk: (f.kind, f.start, f.end, f.state, f.decided_at) for f in seed.artifact_flags.decided()
+    }
+    result = flagging.redetect_flags(article=seed, user=editor)
+    after = {
+        f.pk: (f.kind, f.start, f.end, f.state, f.decided_at) for f in seed.artifact_flags.decided()
+    }
+    assert after == decided
+    keys = _keys(seed)
+    assert len(keys) == len(set(keys))
+    # The detector's nine spans are all there again, decided or suggested.
+    detected = {(f.kind, f.start, f.end) for f in flagging.detect_findings(seed)}
+    assert detected <= set(keys)
+    writes += result.added + result.removed
+    assert ArtifactFlag.history.count() == writes  # no reason changed: nothing refreshed
