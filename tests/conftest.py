@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from django.contrib.auth.models import Group
-from django.test import Client
 
+# Django is imported inside the fixtures so that the pure text tests also run without it
+# (pytest -p no:django tests/text).
 from annotations.roles import ADMINISTRATOR, EDITOR, FACT_CHECKER, STAFF_ROLES, VIEWER
 
 
 @pytest.fixture
 def make_user(db, django_user_model) -> Callable:
+    from django.contrib.auth.models import Group
+
     def make(role: str | None, username: str | None = None):
         name = username or (role or "nobody").replace("-", "_")
         user = django_user_model.objects.create_user(
@@ -48,27 +50,29 @@ def administrator(make_user):
     return make_user(ADMINISTRATOR)
 
 
-def _client_for(user) -> Client:
+def _client_for(user):
+    from django.test import Client
+
     client = Client()
     client.force_login(user)
     return client
 
 
 @pytest.fixture
-def viewer_client(viewer) -> Client:
+def viewer_client(viewer):
     return _client_for(viewer)
 
 
 @pytest.fixture
-def checker_client(fact_checker) -> Client:
+def checker_client(fact_checker):
     return _client_for(fact_checker)
 
 
 @pytest.fixture
-def editor_client(editor) -> Client:
+def editor_client(editor):
     return _client_for(editor)
 
 
 @pytest.fixture
-def administrator_client(administrator) -> Client:
+def administrator_client(administrator):
     return _client_for(administrator)
