@@ -34,6 +34,7 @@ from newsroom.readers import (
     Skipped,
     analyse,
     content_hash,
+    format_for,
     read_paths,
     read_stream,
 )
@@ -274,8 +275,6 @@ def import_upload(
     Returns one ``(name, summary)`` per file, then one for the pasted text, with results
     kept so that the page can link every article.
     """
-    from newsroom.readers import format_for
-
     reports: list[tuple[str, ImportSummary]] = []
     for upload in files:
         name = Path(getattr(upload, "name", "") or "upload").name

@@ -42,7 +42,7 @@ def test_editors_see_the_form(request, who: str, django_assert_max_num_queries) 
     assert response.status_code == 200
     content = response.content.decode()
     assert 'enctype="multipart/form-data"' in content
-    assert 'type="file" name="files"' in content and "multiple" in content
+    assert '<input type="file" name="files" class="form-control" multiple' in content
 
 
 def test_editor_uploads_several_files_and_gets_a_message_per_file(editor_client, editor) -> None:
