@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from newsroom.text.artifacts import KINDS, detect  # noqa: E402
+from tests.text.heldout_articles import ARTICLES, CLEAN  # noqa: E402
 
 RULE_KINDS = ("stray_whitespace", "html_entity", "mojibake")
 BLOCK_KINDS = tuple(k for k in KINDS if k not in RULE_KINDS)
@@ -146,7 +147,8 @@ def show(details: list[dict], kind: str) -> None:
                 )
 
 
-def report(figures: dict, speed: dict[str, float] | None) -> None:
+def report(figures: dict, speed: dict[str, float] | None, title: str) -> None:
+    print(f"== {title}: {figures['articles']} articles ==")
     print(f"{'kind':22} {'P':>6} {'R':>6} {'F1':>6} {'pred':>5} {'gold':>5}")
     for kind, f in figures["per_kind"].items():
         if f["pred"] or f["gold"]:
@@ -184,15 +186,34 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"no labelled set at {path}; pass --path or set NEWSROOM_SHARED")
     records = load(path)
     figures, details = score(records)
+    heldout, heldout_details = score(ARTICLES + CLEAN)
+    clean_ids = {r["id"] for r in CLEAN}
+    clean_flags = [
+        (item["id"], item["text"][p["start"] : p["end"]], p["kind"])
+        for item in heldout_details
+        if item["id"] in clean_ids
+        for p in item["pred"]
+    ]
+    heldout["clean_articles"] = len(CLEAN)
+    heldout["clean_false_flags"] = len(clean_flags)
     if args.show:
+        print("-- dev --")
         show(details, args.show)
+        print("-- held-out synthetic --")
+        show(heldout_details, args.show)
         print()
     speed = throughput(records, args.seconds) if args.seconds > 0 else None
     if speed:
         figures["throughput"] = speed
-    report(figures, speed)
+    report(figures, speed, f"dev ({path.name})")
+    print()
+    report(heldout, None, "held-out synthetic (tests/text/heldout_articles.py)")
+    print(f"false flags on {len(CLEAN)} clean articles: {len(clean_flags)}")
+    for item_id, flagged, kind in clean_flags:
+        print(f"  {item_id}: {kind} {flagged[:100]!r}")
     if args.json:
-        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        out = {"dev": figures, "heldout": heldout}
+        args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     return 0
 
 
