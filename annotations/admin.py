@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, F, Prefetch, QuerySet
@@ -191,6 +192,15 @@ class ArtifactFlagInline(admin.TabularInline):
         return flag.text_value
 
 
+class ArticleChangeList(ChangeList):
+    """Computes the roll-ups for the shown page only (see ``rollups.page_with_progress``)."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        base = Article.objects.select_related(*self.list_select_related)
+        self.result_list = rollups.page_with_progress(self.result_list, base)
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = (
@@ -266,7 +276,12 @@ class ArticleAdmin(admin.ModelAdmin):
         css = {"all": ("newsroom/app.css",)}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
+        # Annotated so that filters, ordering by roll-up columns, actions and the change
+        # page see the roll-ups; the changelist fetches its page through page_with_progress.
         return rollups.with_progress(super().get_queryset(request))
+
+    def get_changelist(self, request: HttpRequest, **kwargs):
+        return ArticleChangeList
 
     # Columns
 

@@ -141,6 +141,20 @@ def with_progress(qs: QuerySet[Article]) -> QuerySet[Article]:
     )
 
 
+def page_with_progress(page: QuerySet[Article], base: QuerySet[Article]) -> list[Article]:
+    """One page of articles with their roll-ups, computed for that page only.
+
+    ``page`` is a sliced (filtered, ordered) queryset; ``base`` an unannotated queryset
+    carrying the select_related/defer wanted on the rows. Two queries whatever the
+    table size: the page's ids in order, then ``with_progress`` over those ids.
+    Annotating the whole filtered queryset instead would make the database compute
+    every article's roll-up before ORDER BY/LIMIT (SQLite does), to show 25 of them.
+    """
+    ids = list(page.values_list("pk", flat=True))
+    rows = {article.pk: article for article in with_progress(base.filter(pk__in=ids))}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
 # --- Filters (each keeps the queryset lazy and adds one condition) -------------------
 
 

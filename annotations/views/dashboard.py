@@ -21,6 +21,8 @@ from newsroom.models import Article
 PAGE_SIZE = 25
 QUEUE_SIZE = 50
 RECENT_SIZE = 15
+# What a list row needs besides the roll-ups (the raw text is not shown).
+LIST_BASE = Article.objects.select_related("source", "review").defer("raw_text")
 
 
 class ArticleFilterForm(forms.Form):
@@ -79,11 +81,11 @@ def article_list(request: HttpRequest) -> HttpResponse:
     """All articles with their review progress; search, filters, pagination, my queue."""
     form = ArticleFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    articles = filter_articles(
-        Article.objects.select_related("source", "review").defer("raw_text"), data, request.user
+    articles = filter_articles(Article.objects.all(), data, request.user)
+    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _with_progress_objects(
+        rollups.page_with_progress(page.object_list, LIST_BASE.all())
     )
-    page = Paginator(rollups.with_progress(articles), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = _with_progress_objects(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -109,7 +111,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         (value, label, by_state.get(value, 0)) for value, label in ArticleReview.State.choices
     ]
     editor = request.user.has_perm(review.APPROVE_PERMISSION)
-    waiting = Article.objects.select_related("source", "review").defer("raw_text")
+    waiting = Article.objects.all()
     if editor:
         waiting = rollups.in_state(waiting, ArticleReview.State.IN_REVIEW)
     else:
@@ -118,9 +120,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 rollups.open_fact_checks_assigned_to(request.user).filter(article=OuterRef("pk"))
             )
         )
-    waiting = _with_progress_objects(
-        rollups.with_progress(waiting).order_by("-review__changed_at", "-imported_at")[:PAGE_SIZE]
-    )
+    waiting = waiting.order_by("-review__changed_at", "-imported_at")[:PAGE_SIZE]
+    waiting = _with_progress_objects(rollups.page_with_progress(waiting, LIST_BASE.all()))
     recent = (
         FactCheck.history.select_related("history_user")
         .annotate(

@@ -150,7 +150,7 @@ def test_list_query_count_is_constant(
     checker_client, fact_checker, n, django_assert_max_num_queries
 ):
     _populate(n, fact_checker)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = checker_client.get(LIST, {"false": "on", "mine": "on"})
     assert len(response.context["page"].object_list) == min(n, 25)
 
