@@ -23,12 +23,22 @@ pytestmark = [
 
 
 @pytest.fixture(autouse=True)
-def _postgres_only():
+def _postgres_only(transactional_db):
     if connection.vendor != "postgresql":
         pytest.skip(
             "row locks (select_for_update) are only real on PostgreSQL; "
             "run with DATABASE_URL=postgres://… to exercise concurrent writers"
         )
+
+
+@pytest.fixture(autouse=True)
+def _roles(_postgres_only):
+    """Role groups: a flush by an earlier transactional test removes the migration's rows."""
+    from django.apps import apps
+
+    from annotations.roles import sync_roles
+
+    sync_roles(apps)
 
 
 def _client(user) -> Client:
