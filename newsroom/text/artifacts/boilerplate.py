@@ -42,16 +42,23 @@ _SOCIAL = (
     r"|telegram|flipboard|reddit)"
 )
 
+# A body sentence reports: boilerplate never says who said what. Keyword-anywhere
+# families (the slower, looser half of each family) skip lines with a reporting verb.
+REPORTED_RE = re.compile(
+    r"\b(?:said|says|told|according to|announced|reported|declined|added|wrote|argued)\b",
+    re.IGNORECASE,
+)
+
 PHRASES: tuple[Phrase, ...] = (
     Phrase(
         "advert",
         _p(
             r"^(?:advertisement|advertising|advertisment|ad|ads"
-            r"|sponsored(?: content| post| links?)?"
+            r"|sponsored(?: content| post| links?| stories)?"
             r"|paid (?:content|post|partner(?:ship)?)|promoted(?: content| stories)?|"
             r"(?:story|article) continues (?:below|after)(?: (?:this )?(?:ad|advertisement))?|"
             r"continue reading below|advertisement\W+(?:scroll|continue).{0,40}|"
-            r"support (?:my|our) sponsor\b.*|(?:this (?:story|article|content) is )?"
+            r"support (?:my|our) sponsors?\b.*|(?:this (?:story|article|content) is )?"
             r"(?:sponsored|presented|brought to you) by\b.{0,60}|skip (?:this )?ad)\.?$"
         ),
         "ad slot or sponsor line",
@@ -61,16 +68,16 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase(
         "share_widget",
         _p(
-            r"^(?:share(?: this| the)?(?: story| article| post| page)?(?: on| via)?(?: "
-            rf"{_SOCIAL}| email)?!?|(?:x )?share (?:via|on)\b.{{0,30}}|"
-            r"share (?:this|the) (?:story|article)!?|\d+\s+shares?|shares?|tweet|tweet this|"
+            r"^(?:share(?: this| the)?(?: story| article| post| page| video| gallery)?(?: on| via)?"
+            rf"(?: {_SOCIAL}| email)?\s*[!:]?|(?:x )?share (?:via|on)\b.{{0,30}}|"
+            r"(?:[^.!?]{3,60}\?\s*)?share (?:this|the|it)(?: story| article| post)?"
+            r"(?: with (?:a friend|your friends|others))?[!.]?|"
+            r"\d+\s+shares?|shares?|tweet|tweet this|like this:?|like loading\.*|"
             r"pin(?: it)?|print(?: this)?(?: article| page| story)?|"
-            r"e-?mail(?: this)?(?: article| story| to a friend)?|email a friend|send to a friend|"
-            r"copy (?:the )?link|link copied|addthis sharing buttons|share buttons|"
-            r"sharing is caring|close share panel|open share panel|"
-            r"these are external links and will open in a new window|"
-            r"(?:like|love|enjoy(?:ed)?) this (?:story|article|post)\? share it.{0,40}|"
-            r"think your friends would be interested\? share this story!?|"
+            r"e-?mail(?: this)?(?: article| story| page| to a friend)?|email a friend|"
+            r"send to a friend|copy (?:the )?link|link copied|(?:addthis )?shar(?:e|ing) "
+            r"(?:buttons|tools|options)|sharing is caring|(?:open|close) (?:the )?share "
+            r"(?:panel|menu|options|dialog)|(?:these are|this is an?) external links?\b.{0,60}|"
             rf"(?:{_SOCIAL}|email|print|share|tweet|whatsapp|messenger|sms|copy link"
             r"|[,|•·\s])+)$"
         ),
@@ -81,7 +88,7 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase(
         "social_follow",
         _p(
-            rf"^(?:follow\b.{{0,80}}\b(?:on|at) (?:{_SOCIAL}|social media)\b.*|"
+            rf"^(?:follow\b.{{0,80}}\b(?:on|at) (?:{_SOCIAL}|social media|google news)\b.*|"
             r"follow (?:us|me|him|her|the author)\b.*|follow @\w+.*|"
             rf"(?:like|join|find|connect with|chat with) us (?:on|in) (?:{_SOCIAL}|facebook "
             rf"messenger)\b.*|subscribe (?:to (?:us|our channel) )?on (?:{_SOCIAL})\b.*|"
@@ -98,12 +105,17 @@ PHRASES: tuple[Phrase, ...] = (
             r"newsletter)|get (?:the )?(?:top|latest|best|breaking) (?:news|stories|headlines)"
             r".{0,40}(?:inbox|e-?mail).*|(?:download|get) (?:the|our) .{0,30}\bapp\b.{0,60}|"
             r"(?:subscribe|join|sign up|log in|register)(?: now| today| here)?(?: for free)?!?|"
+            r"(?:sign up|subscribe|register|join)(?: now| today| free)? (?:for|to) (?:the|our|my)"
+            r" [^.!?]{1,60}[.!]?|"
+            r"(?:subscribe|sign in|log in|register)(?: now)? to (?:continue reading|keep reading|"
+            r"read (?:more|on|the full (?:story|article)|this (?:story|article))|unlock\b).*|"
             r"already a (?:subscriber|member)\??.{0,60}|"
             r"to (?:read|continue reading) (?:the full|this|the rest of (?:this|the)) "
             r"(?:story|article)\b.*|"
             r"(?:support|donate to|fund) (?:our|independent|quality) (?:journalism|reporting)\b.*|"
             r"(?:become|be) a (?:member|subscriber|supporter)\b.*|"
-            r"subscribers? only|for subscribers|premium content|get it|sign me up|"
+            r"(?:this (?:story|article|content) is )?(?:for|available to) subscribers(?: only)?\.?|"
+            r"subscribers? only|premium content|sign me up|"
             r"(?:enjoy|like|liked) (?:this|the) (?:article|story)\?|"
             r"you have \d+ free articles? (?:left|remaining).*)$"
         ),
@@ -114,9 +126,11 @@ PHRASES: tuple[Phrase, ...] = (
             r"^(?:.{0,60}\b(?:sign[ -]?up|subscribe|register)\b.{0,40}\b(?:newsletters?|"
             r"e-?mails?|alerts?|updates|inbox|briefing|digest)\b.*|"
             r".{0,40}\bnewsletters?\b.{0,60}\b(?:inbox|sign[ -]?up|subscribe)\b.*|"
+            r".{0,80}\b(?:delivered|sent|straight|direct(?:ly)?) to your inbox\b.*|"
             r".{0,30}\bclick here to (?:get|download|subscribe|sign up|read|join)\b.*|"
-            r".{0,80}(?:[$€£]\s?\d+(?:\.\d+)?|\d+p)\b.{0,40}\b(?:a|per|/) ?(?:day|week|month|year)"
-            r"\b.{0,40}\b(?:exclusives?|subscri\w+|access|membership|trial)\b.*)$"
+            r".{0,80}(?:\b(?:for|from|just|only)\s+|^)(?:[$€£]\s?\d+(?:\.\d+)?|\d+p)\b.{0,40}"
+            r"\b(?:a|per|/) ?(?:day|week|month|year)\b.{0,40}"
+            r"\b(?:exclusives?|subscri\w+|access|membership|trial)\b.*)$"
         ),
         (
             "sign up",
@@ -125,6 +139,7 @@ PHRASES: tuple[Phrase, ...] = (
             "subscribe",
             "register",
             "newsletter",
+            "inbox",
             "click here",
             "$",
             "€",
@@ -133,7 +148,13 @@ PHRASES: tuple[Phrase, ...] = (
     ),
     Phrase(
         "cookie_notice",
-        _p(r"^(?:accept(?: all)?(?: cookies)?|reject all|i agree|got it|ok, i agree)$"),
+        _p(
+            r"^(?:(?:accept|agree|allow|reject|decline)(?: all)?(?: cookies)?"
+            r"(?: (?:and|&) (?:close|continue))?|i agree|got it|ok, i agree|"
+            r"cookie (?:settings|preferences|policy)|privacy (?:settings|preferences)|"
+            r"manage (?:cookies|consent|"
+            r"preferences|settings))$"
+        ),
         "cookie or consent banner",
         0.85,
         60,
@@ -141,6 +162,7 @@ PHRASES: tuple[Phrase, ...] = (
             r"^.{0,120}\b(?:(?:we|this (?:site|website)|our (?:site|website)) uses? cookies|"
             r"accept (?:all )?cookies|cookies? (?:settings|policy|preferences|consent|notice)|"
             r"manage (?:cookies|consent|preferences)|consent to (?:the use of )?cookies|"
+            r"(?:use|using) of cookies|"
             r"by (?:continuing to use|using|browsing) (?:this|our) (?:site|website)|"
             r"privacy (?:settings|preferences)|do not sell my (?:personal )?information)\b.{0,200}$"
         ),
@@ -151,26 +173,32 @@ PHRASES: tuple[Phrase, ...] = (
         _p(
             r"^(?:©.{0,150}|\(c\)\s*\d{4}.{0,150}|copyright\s*(?:©|\(c\))?\s*\d{4}.{0,150}|"
             r"this material may not be (?:published|reproduced|broadcast).{0,200}|"
-            r"(?:this article|this story|this content|the article) (?:was|is) "
-            r"(?:originally published|republished) (?:on|by|under).{0,200})$"
+            r"\(?(?:this article|this story|this content|the article|this piece) (?:was|is|has "
+            r"been|first) (?:originally published|republished|published|appeared|reproduced)"
+            r" (?:on|by|under|from|in|with)\b.{0,200})$"
         ),
         "copyright or legal footer",
         0.85,
         80,
         _p(
             r"^(?:.{0,100}\ball rights? reserved\.?.{0,60}|"
-            r"(?:\d{4}(?:\s*[-–]\s*\d{2,4})?\s+)?.{0,60}\ball rights?\.?|"
+            r".{0,40}\b(?:19|20)\d{2}\b.{0,60}\ball rights?\.?|"
+            r".{0,80}\b(?:auto-generated|generated automatically|published) from a syndicated "
+            r"(?:news )?feed\b.{0,80}|"
             r".{0,60}\btranscripts? (?:is|are) (?:created|produced|provided) (?:on|by|under)"
             r".{0,300})$"
         ),
-        ("all right", "transcript"),
+        ("all right", "syndicated", "transcript"),
     ),
     Phrase(
         "comment_form",
         _p(
-            r"^(?:join the (?:conversation|discussion)\b.*|as you comment, please.*|"
-            r"(?:what do you think|tell us what you think|share your thoughts)\b.{0,100}|"
+            r"^(?:join the (?:conversation|discussion)\b.*|(?:as|when) you comment\b.*|"
+            r"please (?:be respectful|keep (?:it|comments|the conversation) civil)\b.*|"
+            r"(?:what do you think|tell us what you think|share your (?:thoughts|views|opinions?)"
+            r"|have your say)\b.{0,100}|"
             r"(?:name|e-?mail|website|comment)\s*\*|"
+            r"save my name, e-?mail,? and website\b.*|"
             r"notify me of (?:follow-up comments|new posts).*|"
             r"comments? (?:are|have been) (?:closed|disabled|turned off).*)$"
         ),
@@ -181,6 +209,7 @@ PHRASES: tuple[Phrase, ...] = (
             r"^(?:.{0,40}\b(?:leave|post|add|write|submit) (?:a |your |the )?(?:comment|reply|"
             r"response)\b.*|.{0,80}\byour email address will not be published\b.*|"
             r".{0,80}\brequired fields are marked\b.*|"
+            r".{0,80}\blet us know (?:what you think )?(?:in|below|via) (?:the )?comments?\b.*|"
             r".{0,40}\byou must (?:be )?log(?:ged)? ?in to (?:post|leave|add) a comment\b.*|"
             r".{0,40}\b(?:log|sign) ?in to (?:comment|reply|join the (?:conversation|discussion))"
             r"\b.*|.{0,40}\bcomment(?:ing)? (?:policy|guidelines|rules)\b.*|"
@@ -224,13 +253,18 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase(
         "related_links",
         _p(
-            r"^(?:\[?\s*(?:read more|related(?: articles?| stories| content| coverage| news|"
-            r" links?| reading)?|see also|also read|also see|more on this|recommended(?: for you)?|"
-            r"you (?:may|might) (?:also )?like|don(?:'|’)t miss|trending(?: now)?|"
+            # A teaser head alone, or followed by a headline after a delimiter: a bare
+            # head followed by prose ("Most popular among voters was…") is a sentence.
+            r"^\[?\s*(?:(?:read more|related(?: articles?| stories| content| coverage| news|"
+            r" links?| reading| topics?)?|see also|also read|also see|more on this(?: story)?|"
+            r"recommended(?: for you| stories| reading)?|you (?:may|might) (?:also )?(?:like|"
+            r"enjoy|be interested in)|don(?:'|’)t miss|must read|trending(?: now| stories)?|"
             r"most (?:read|popular|viewed|shared)|what to read next|further reading|"
-            r"(?:more|latest|top) (?:stories|news|headlines|videos)|editor(?:'|’)s picks?|"
-            r"popular (?:on|in|at) .{1,40}|more (?:from|on|in) .{1,40}|also on \S+\.\w+)"
-            r"\s*(?::|…|\.\.\.|-|–)?\s*\]?(?:\s.{0,200})?|on \S+\.(?:com|org|net|co\.uk):.{0,200})$"
+            r"(?:more|latest|top|popular) (?:stories|news|headlines|articles)|"
+            r"editor(?:'|’)?s picks?|(?:popular|more) (?:on|from|in|at) (?-i:[A-Z0-9])[\w.&'’-]*"
+            r"(?:\s+(?-i:[A-Z0-9])[\w.&'’-]*){0,3})"
+            r"(?:\s*(?::|\||…|\.\.\.|-|–|—|»)\s*(?:\S.{0,200})?)?"
+            r"|also on \S+\.\w+\b.{0,200}|on \S+\.(?:com|org|net|co\.uk):.{0,200})\s*\]?$"
         ),
         "related-link teaser",
         0.85,
@@ -238,9 +272,11 @@ PHRASES: tuple[Phrase, ...] = (
     ),
 )
 
+_BUTTON_RE = _p(r"^(?:get it|sign (?:me )?up|subscribe|submit|go|join|send|ok)(?: now)?[!.]?$")
 _HEADER_RE = _p(
     r"^(?:comments?|reader comments?|(?:top|most) (?:rated|popular|recommended|liked) comments?|"
-    r"\d+\s+(?:comments?|responses?|replies)|comments?\s*\(\d+\)|"
+    r"\d+\s+(?:comments?|responses?|replies|thoughts)(?:\s+(?:on|to)\s+.{1,200})?|"
+    r"comments?\s*\(\d+\)|"
     r"(?:there are )?no comments?(?: yet)?\.?|be the first to comment\.?|"
     r"(?:show|view|hide|load) comments?)$"
 )
@@ -251,9 +287,10 @@ _DEAD_RE = _p(
 _STRONG_LIVE_RE = _p(r"^(?:top|most|reader|[1-9])")
 _RELATED_HEADER_RE = _p(
     r"^(?:related(?: articles?| stories| content| coverage)?|read more|you (?:may|might) "
-    r"(?:also )?like|more (?:stories|news)|most (?:read|popular|viewed)|recommended(?: for you)?|"
-    r"(?:popular|more) (?:on|from|in) .{1,40}|trending(?: now)?|don(?:'|’)t miss|"
-    r"what to read next)\s*(?::|…|\.\.\.)?$"
+    r"(?:also )?(?:like|enjoy)|(?:more|top|latest|trending|popular) (?:stories|news|articles|"
+    r"headlines)|most (?:read|popular|viewed|shared)|recommended(?: for you| stories)?|"
+    r"(?:popular|more) (?:on|from|in) .{1,40}|trending(?: now)?|don(?:'|’)t miss|must read|"
+    r"editor(?:'|’)?s picks?|what to read next)\s*(?::|…|\.\.\.)?$"
 )
 _LEGAL_LINKS_RE = _p(
     r"^(?:privacy(?: policy| notice)?|terms(?: of (?:use|service))?|terms (?:and|&) conditions)"
@@ -264,6 +301,11 @@ _QUOTE_RE = re.compile(r"['‘“\"]")
 _RULE_RE = re.compile(r"^(?:[-_=*~─━—–•·#+.]\s?){3,}$")
 _HOVER_MORE_RE = re.compile(r"\bMORE\b")
 _CUT_END_RE = re.compile(r"(?:\.{3,}|…)$")
+# A cut mid-clause: the ellipsis follows a word that cannot end a sentence.
+_DANGLING_RE = _p(
+    r"\b(?:the|a|an|of|to|in|on|at|for|with|and|or|but|that|which|who|is|are|was|were|has|"
+    r"have|had|said|from|by|as|its|their|his|her)\s*(?:\.{3,}|…)$"
+)
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
@@ -285,6 +327,9 @@ def phrases(doc: Document) -> Iterator[Finding]:
             kind = "share_widget"
         elif phrase is not None:
             yield doc.whole(phrase.kind, line, phrase.reason, phrase.confidence)
+        elif previous == "newsletter_prompt" and line.words <= 4 and _BUTTON_RE.match(line.text):
+            kind = "newsletter_prompt"
+            yield doc.whole(kind, line, "button of the sign-up box above", 0.75)
         elif line.words <= 8 and _LEGAL_LINKS_RE.match(line.text):
             kind = "newsletter_prompt" if previous == "newsletter_prompt" else "cookie_notice"
             yield doc.whole(kind, line, "privacy/terms links", 0.7)
@@ -309,8 +354,11 @@ def phrase_for(doc: Document, line: Line) -> Phrase | None:
                 break
             if phrase.anywhere is None:
                 continue
-            if (short or any(t in line.lower for t in phrase.triggers)) and phrase.anywhere.match(
-                line.text
+            if (
+                (short or any(t in line.lower for t in phrase.triggers))
+                and line.index != doc.title
+                and phrase.anywhere.match(line.text)
+                and not REPORTED_RE.search(line.text)
             ):
                 found = phrase
                 break
@@ -359,7 +407,11 @@ def related_lists(doc: Document) -> Iterator[Finding]:
         if not _RELATED_HEADER_RE.match(line.text):
             continue
         for nxt in lines[rank + 1 : rank + 9]:
-            if not _headline_like(nxt) or _RELATED_HEADER_RE.match(nxt.text):
+            if (
+                not _headline_like(nxt)
+                or _RELATED_HEADER_RE.match(nxt.text)
+                or _HEADER_RE.match(nxt.text)
+            ):
                 break
             yield doc.whole("related_links", nxt, f"headline listed under {line.text!r}", 0.7)
     # Hover card: the page's own title repeated inside a body line, then "MORE".
@@ -409,7 +461,8 @@ def orphan_headlines(doc: Document) -> Iterator[Finding]:
             yield doc.whole("related_links", line, "headline-like line between paragraphs", 0.45)
     for index in doc.content:
         line = doc.lines[index]
-        if line.words >= 6 and line.text.isupper() and sum(c.isalpha() for c in line.text) >= 20:
+        # Section sub-headings ("WHAT COMES NEXT") are content; teasers are headline-long.
+        if line.words >= 8 and line.text.isupper() and sum(c.isalpha() for c in line.text) >= 30:
             yield doc.whole("related_links", line, "all-caps teaser line", 0.45)
 
 
@@ -440,8 +493,12 @@ def foreign_script_links(doc: Document) -> Iterator[Finding]:
 
 def truncated_text(doc: Document) -> Iterator[Finding]:
     """Paywall or teaser cut-offs: a short dangling fragment ending in an ellipsis at the end."""
-    if not doc.content:
+    for index in reversed(doc.content):
+        last = doc.lines[index]
+        if phrase_for(doc, last) is not None:
+            continue  # the paywall box or footer after the cut
+        if _CUT_END_RE.search(last.text) and (
+            last.words <= 8 or _DANGLING_RE.search(last.text) is not None
+        ):
+            yield doc.whole("truncated_text", last, "text cut off at the end", 0.6)
         return
-    last = doc.lines[doc.content[-1]]
-    if _CUT_END_RE.search(last.text) and last.words <= 8:
-        yield doc.whole("truncated_text", last, "text cut off at the end", 0.6)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from newsroom.text.spans import Finding
 
-from . import repetition
+from . import boilerplate, repetition
 from .document import Document, Line
 
 _AGENCY = (
@@ -22,6 +22,10 @@ _CREDIT_MARKERS = ("credit", "photo", "image", "picture", "getty", "courtesy")
 _AGENCY_RE = re.compile(rf"\b{_AGENCY}\b")
 _AGENCY_END_RE = re.compile(rf"(?:,|/|\bvia|\bfor)\s*{_AGENCY}(?:\s+file(?: photo)?)?$", re.I)
 _AGENCY_SLASH_RE = re.compile(rf"{_AGENCY}\s*/\s*\S")
+# "Jane Doe/The Outlet": a capitalised personal name, a slash, a capitalised outlet.
+_NAME_SLASH_RE = re.compile(
+    r"^[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}\s*/\s*(?:[A-Z][\w.&'’-]*\s*){1,4}$"
+)
 _CREDIT_WORDS = re.compile(
     rf"\b{_AGENCY}\b|\b(?:Photo|Photograph|Photos|Image|Picture|Pic|Credit|Courtesy|File)s?\b"
     r"|/",
@@ -60,19 +64,24 @@ _CAPTION_WORDS = (
     "file",
     "in this",
 )
+_QUOTE_MARK_RE = re.compile(r"[\"“”]")
 _GALLERY_COUNTER_RE = re.compile(r"\b(\d{1,3})\s*/\s*(\d{1,3})\b")
-_GALLERY_RE = re.compile(r"\b(?:in pictures|show all \d+|slideshow|photo gallery)\b", re.I)
+# "Show all 50" is a gallery widget anywhere; the gallery words only on a short title line
+# ("The week in pictures"), never in a body sentence ("the museum's photo gallery").
+_GALLERY_RE = re.compile(r"\bshow all \d+\b", re.I)
+_GALLERY_TITLE_RE = re.compile(r"\b(?:in pictures|slideshow|photo gallery)\b", re.I)
 _GALLERY_WORDS = ("pictures", "show all", "slideshow", "gallery")
 _SENTENCE_BREAK_RE = re.compile(r"(?<=[.!?])\s*(?=[A-Z(])|(?<=[a-z]\.)(?=[A-Z])")
 
 _PLAYER_RE = re.compile(
     r"^(?:just watched|replay|play(?: video| all)?|now playing|up next|watch(?: now| video|"
     r" live)?|video|live|loading(?: video)?\.*|click to (?:play|watch|expand)|"
-    r"(?:image|photo|slide|picture) \d+ (?:of|/) \d+|\d+ (?:photos|images|videos)|"
+    r"(?:(?:image|photo|slide|picture) )?\d{1,3} (?:of|/) \d{1,3}|\d+ (?:photos|images|videos)|"
+    r"more videos?(?:\s*(?:\.{3}|…|:|»))?|"
     r"view (?:all|gallery|slideshow)(?: \(\d+\))?|"
     r"see (?:all )?(?:tweets?|posts?|photos|the gallery)"
     r"\s*:?|enlarge(?: this image)?|toggle caption|hide caption|expand image|"
-    r"watch:?\s.{0,80}|video:\s.{0,80}|\(graphic:.{0,120}\)|graphic:.{0,120}|"
+    r"watch:\s.{0,80}|video:\s.{0,80}|\(graphic:.{0,120}\)|graphic:.{0,120}|"
     r"embed(?: this)?|copy this code.{0,60}|duration:?\s*\d+:\d+|\d+:\d+)$",
     re.IGNORECASE,
 )
@@ -110,9 +119,11 @@ def is_credit(text: str, standalone: bool = False) -> bool:
     if len(words) > 14 or len(lower) > len(words) // 3:
         return False
     if standalone:
-        # A whole line: "Name, AGENCY" or "AGENCY/Name", short and with the agency at an end.
+        # A whole line: "Name, AGENCY", "AGENCY/Name" or "Name Surname/Outlet", short.
         return len(text.split()) <= 8 and bool(
-            _AGENCY_END_RE.search(bare) or _AGENCY_SLASH_RE.match(bare)
+            _AGENCY_END_RE.search(bare)
+            or _AGENCY_SLASH_RE.match(bare)
+            or _NAME_SLASH_RE.match(bare)
         )
     return True
 
@@ -168,7 +179,11 @@ def captions_and_credits(doc: Document) -> Iterator[Finding]:
             yield doc.whole("photo_credit", line, "photo credit line", 0.85)
             continue
         if ("/" in text and len(_gallery_counters(text)) >= 2) or (
-            any(w in line.lower for w in _GALLERY_WORDS) and _GALLERY_RE.search(text)
+            any(w in line.lower for w in _GALLERY_WORDS)
+            and (
+                _GALLERY_RE.search(text)
+                or (line.words <= 8 and not line.ends_sentence and _GALLERY_TITLE_RE.search(text))
+            )
         ):
             yield doc.whole("image_caption", line, "gallery widget text", 0.85)
             continue
@@ -196,13 +211,28 @@ def captions_and_credits(doc: Document) -> Iterator[Finding]:
         prev = doc.neighbour(index, -1)
         if (
             prev is not None
-            and not prev.ends_sentence
+            and (not prev.ends_sentence or _caption_with_full_stop(doc, prev, index))
             and 4 <= prev.words <= 40
             and prev.index not in credit_lines
             and prev.index != doc.title
-            and doc.is_prose(doc.neighbour(prev.index, -1))
+            and (doc.rank[prev.index] >= 3 or doc.is_prose(doc.neighbour(prev.index, -1)))
+            and boilerplate.phrase_for(doc, prev) is None
         ):
             yield doc.whole("image_caption", prev, "text above a photo credit", 0.6)
+
+
+def _caption_with_full_stop(doc: Document, prev: Line, credit: int) -> bool:
+    """A sentence-like line above a credit is its caption unless the credit leads the next
+    line's caption (BBC: "Image copyright X" then "Image caption …"), it quotes someone or
+    it reports speech ("…, officials said."): captions describe, body sentences report."""
+    nxt = doc.neighbour(credit, 1)
+    if nxt is not None and _CAPTION_LEAD_RE.match(nxt.text):
+        return False
+    return (
+        prev.words <= 30
+        and not _QUOTE_MARK_RE.search(prev.text)
+        and not boilerplate.REPORTED_RE.search(prev.text)
+    )
 
 
 def _key_for(mapping: dict[int, int], value: int) -> int:

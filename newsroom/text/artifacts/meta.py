@@ -8,10 +8,11 @@ from collections.abc import Iterator
 
 from newsroom.text.spans import Finding
 
+from .boilerplate import phrase_for
 from .document import Document, Line
 
 MAX_META_LINE = 160  # date/byline lines are short; longer lines are prose
-MAX_DATELINE_WORDS = 16
+MAX_DATELINE_WORDS = 24  # "Posted: <date> / <time> / Updated: <date> / <time>"
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -49,6 +50,7 @@ _HAS_DATE_RE = re.compile(rf"{_DATE}|{_TIME}|{_RELATIVE}|{_AGE}", re.IGNORECASE)
 _DATELINE_TAIL_RE = re.compile(rf"(?:^|{_SEP})({_DATELINE})$", re.IGNORECASE)
 _DATELINE_HEAD_RE = re.compile(rf"^({_DATELINE}){_SEP}(by\b.*)$", re.IGNORECASE)
 _DIGIT_RE = re.compile(r"\d")
+_PART_SPLIT_RE = re.compile(r"(\s+[|•]\s+)")
 _JOIN_RE = re.compile(r"^[\s,/|•·–—:-]+|[\s,/|•·–—:-]+$")
 
 _NAME_WORD = r"(?:[A-Z][\w.'’-]*|(?:Mc|Mac|O')[A-Z][\w'’-]*)"
@@ -67,12 +69,17 @@ _AGENCY_RE = re.compile(rf"^{_AGENCY}\.?$", re.IGNORECASE)
 _CONTRIB_RE = re.compile(
     r"\b(?:contributed|contributing|contributes)\s+(?:reporting|to\s+(?:this|the)\s+"
     r"(?:report|story|article))|^\(?\s*(?:additional\s+)?(?:reporting|editing|writing|compiled|"
-    r"research|translated|produced)\s+by\b|^source\s*:\s*\S[^.]{0,40}$|^sources?\s*:?$",
+    r"research|translated|produced)\s+by\b|^source\s*:\s*\S[^.]{0,40}$|^sources?\s*:?$"
+    r"|^\(?\s*with (?:agency )?inputs? from\b",
     re.IGNORECASE,
 )
 _ROLE_RE = re.compile(
     rf"^(?:{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}},\s+)?(?:{_NAME_WORD}\s+){{0,4}}"
     r"(?:Writer|Columnist|Correspondent|Reporter|Editor|Contributor|Producer|Staff|Critic)s?$"
+)
+_AFFILIATION_RE = re.compile(
+    rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}},\s+(?:[A-Z][\w.'’-]*\s+){{0,4}}"
+    r"(?:University|College|Institute|School|Centre|Center|Foundation|Academy)\b[^.!?]{0,60}$"
 )
 _FUNCTION_WORDS_TEXT = (
     "a an the on in of to for into at is are was were be being been with as by from this "
@@ -80,6 +87,15 @@ _FUNCTION_WORDS_TEXT = (
     "will can may says said after before over under"
 )
 _FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
+# Site sections and page furniture: "Local News" at the top is chrome, not two names.
+_SECTION_WORDS_TEXT = (
+    "news home local world national business sports sport opinion politics entertainment "
+    "tech technology science health lifestyle travel culture arts video videos photos live "
+    "latest breaking top stories weather markets money economy education crime menu search "
+    "more editorial editorials analysis features review reviews"
+)
+_SECTION_WORDS = frozenset(_SECTION_WORDS_TEXT.split())
+_NOT_NAMES = _FUNCTION_WORDS | _SECTION_WORDS
 _DOMAIN_RE = re.compile(
     r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|co\.uk|co|in|ca|au|uk|news|io)$",
     re.IGNORECASE,
@@ -89,7 +105,9 @@ _BIO_RE = re.compile(
     rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}\s+(?:is|was|has been|serves as)\s+(?:an?|the)\s+"
     r"(?:[\w’'-]+\s+){0,6}?(?:writer|journalist|reporter|columnist|editor|correspondent|author|"
     r"contributor|analyst|blogger|producer|commentator|novelist|host|fellow|professor|"
-    r"researcher|critic|photographer)\b"
+    r"researcher|critic|photographer|lecturer|scientist|economist|historian|lawyer|attorney|"
+    r"consultant|strategist|teacher|physician|doctor|student|scholar|founder|director|"
+    r"candidate|veteran)s?\b"
 )
 _ABOUT_RE = re.compile(
     rf"^About (?:the (?:author|writer)s?|{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})$"
@@ -125,7 +143,7 @@ def _is_name_list(text: str) -> bool:
     for word in words:
         if word in {",", "and", "&"}:
             continue
-        if word.lower() in _FUNCTION_WORDS or not word[0].isupper():
+        if word.lower() in _NOT_NAMES or not word[0].isupper():
             return False
         names += 1
     return names >= 2
@@ -146,18 +164,44 @@ def byline_kind(doc: Document, line: Line, text: str) -> tuple[str, float] | Non
         return "wire agency credit", 0.85
     if (
         words <= 45
-        and any(t in lower for t in ("contribut", " by", "source"))
+        and any(t in lower for t in ("contribut", " by", "source", "input"))
         and _CONTRIB_RE.search(text)
     ):
         return "contributor credit", 0.85
     if words <= 10 and _ROLE_RE.match(text):
         return "author role", 0.75
+    if words <= 14 and _AFFILIATION_RE.match(text):
+        return "author and affiliation", 0.7
     if words == 1 and _DOMAIN_RE.match(text):
         return "site attribution", 0.6
     rank = doc.rank.get(line.index, 99)
     if rank <= 6 and line.index != doc.title and _is_name_list(text):
         return "names near the top", 0.5
     return None
+
+
+def _split_parts(doc: Document, line: Line) -> list[Finding]:
+    """A meta line cut by "|" or "•" ("By X | x@site.com | May 2, 2021"): one finding per
+    part, or none unless every part is a byline, a date stamp or an author contact."""
+    found: list[Finding] = []
+    offset = line.start
+    for raw in _PART_SPLIT_RE.split(line.text):
+        part = raw.strip()
+        start = offset + raw.find(part) if part else offset
+        offset += len(raw)
+        if _PART_SPLIT_RE.fullmatch(raw) or not part:
+            continue
+        if is_dateline(part):
+            found.append(doc.finding("dateline", start, start + len(part), "date/time stamp", 0.9))
+        elif "@" in part and _EMAIL_RE.fullmatch(part):
+            found.append(
+                doc.finding("author_bio", start, start + len(part), "author contact", 0.75)
+            )
+        elif (kind := byline_kind(doc, line, part)) is not None:
+            found.append(doc.finding("byline", start, start + len(part), kind[0], kind[1]))
+        else:
+            return []
+    return found if len(found) >= 2 else []
 
 
 def datelines_and_bylines(doc: Document) -> Iterator[Finding]:
@@ -168,6 +212,11 @@ def datelines_and_bylines(doc: Document) -> Iterator[Finding]:
             continue
         # Date stamps (even with a byline attached) are short lines.
         has_digit = line.words <= MAX_DATELINE_WORDS and _DIGIT_RE.search(text) is not None
+        if "|" in text or "•" in text:
+            parts = list(_split_parts(doc, line))
+            if parts:
+                yield from parts
+                continue
         if has_digit and is_dateline(text):
             yield doc.whole("dateline", line, "date/time stamp", 0.9)
             continue
@@ -197,6 +246,19 @@ def datelines_and_bylines(doc: Document) -> Iterator[Finding]:
             yield doc.whole("byline", line, found[0], found[1])
 
 
+def _in_tail(doc: Document, line: Line) -> bool:
+    """True when no body paragraph follows ``line``: an author box sits after the story.
+
+    Lines after it may be short (links, buttons) or site boilerplate, never prose.
+    """
+    rank = doc.rank[line.index]
+    for index in doc.content[rank + 1 :]:
+        nxt = doc.lines[index]
+        if doc.is_prose(nxt) and phrase_for(doc, nxt) is None and not _BIO_RE.match(nxt.text):
+            return False
+    return True
+
+
 def author_bios(doc: Document) -> Iterator[Finding]:
     """Author biographies, author boxes and author contact lines."""
     for line in doc.lines:
@@ -205,7 +267,7 @@ def author_bios(doc: Document) -> Iterator[Finding]:
         text = line.text
         if line.words <= 6 and _ABOUT_RE.match(text):
             yield doc.whole("author_bio", line, "author box header", 0.8)
-        elif _BIO_RE.match(text) and doc.position(line) >= 0.5:
+        elif _BIO_RE.match(text) and doc.position(line) >= 0.5 and _in_tail(doc, line):
             yield doc.whole("author_bio", line, "author biography", 0.8)
         elif line.words <= 15 and (
             ("@" in text and _EMAIL_RE.fullmatch(text)) or _CONTACT_RE.search(text)

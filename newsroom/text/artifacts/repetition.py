@@ -14,6 +14,8 @@ from .document import Document, Line
 MIN_DUPLICATE = 20  # shorter repeated lines keep their own kind (labelling rule 5)
 TRUNCATION_WINDOW = 6  # content lines either side searched for the full copy
 EXTENSION_WINDOW = 10  # content lines back searched for a shorter earlier copy
+PULL_QUOTE_MIN = 30  # a pull quote is a whole sentence ...
+PULL_QUOTE_MAX_WORDS = 40  # ... and short
 
 _CUT_MARK_RE = re.compile(r"\s*(?:\.{3,}|…)\s*(?:more)?$", re.IGNORECASE)
 _COMPLETE_RE = re.compile(r"[.!?)\]\"”’']$")
@@ -27,6 +29,7 @@ class Repetition:
     duplicates: dict[int, int] = field(default_factory=dict)
     extended: set[int] = field(default_factory=set)
     truncations: dict[int, int] = field(default_factory=dict)
+    quoted: set[int] = field(default_factory=set)
 
 
 def _key(line: Line) -> str:
@@ -87,8 +90,38 @@ def analyse(doc: Document) -> Repetition:
                 result.duplicates[line.index] = other.index
                 result.extended.add(line.index)
                 break
+    _pull_quotes(doc, lines, keys, result)
     doc.cache["repetition"] = result
     return result
+
+
+def _pull_quotes(
+    doc: Document, lines: list[Line], keys: dict[int, str], result: Repetition
+) -> None:
+    """A short complete sentence standing alone that also sits inside a longer line: a
+    pull quote (or a repeated caption) copying body text."""
+    joined = "\n".join(keys[line.index] for line in lines)
+    for line in lines:
+        key = keys[line.index]
+        if (
+            len(key) < PULL_QUOTE_MIN
+            or line.words > PULL_QUOTE_MAX_WORDS
+            or not line.ends_sentence
+            or line.index == doc.title
+            or line.index in result.duplicates
+            or line.index in result.truncations
+        ):
+            continue
+        first = joined.find(key)
+        if joined.find(key, first + 1) < 0:
+            continue
+        for other in lines:
+            if other.index >= line.index:
+                break  # the copy inside an earlier, longer paragraph comes first
+            if len(keys[other.index]) >= 1.5 * len(key) and key in keys[other.index]:
+                result.duplicates[line.index] = other.index
+                result.quoted.add(line.index)
+                break
 
 
 def _window(lines: list[Line], rank: int, size: int) -> Iterator[Line]:
@@ -105,7 +138,13 @@ def duplicates(doc: Document) -> Iterator[Finding]:
     info = analyse(doc)
     for index, original in info.duplicates.items():
         line = doc.lines[index]
-        what = "repeats" if index not in info.extended else "repeats, then extends,"
+        what = (
+            "repeats text of"
+            if index in info.quoted
+            else "repeats, then extends,"
+            if index in info.extended
+            else "repeats"
+        )
         yield doc.whole("duplicate_block", line, f"line {what} line {original + 1}", 0.9)
 
 
