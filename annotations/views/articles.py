@@ -95,35 +95,41 @@ def _article_blocks(
 ) -> list[dict[str, Any]]:
     """Render data for the template: blocks → runs → pieces, every value precomputed."""
     rows = []
+    selected_pk = selected.pk if selected else None
     for seg in segments(article.raw_text, blocks, sentences, marks):
         runs = []
         for run in seg.runs:
-            pieces = [
-                {
-                    "text": p.text,
-                    "css": " ".join(m.css for m in p.marks),
-                    "title": "; ".join(m.title for m in p.marks),
-                    "label": " · ".join(m.label for m in p.opens if m.label),
-                    "flagged": any(m.label for m in p.marks),
-                }
-                for p in run.pieces
-            ]
+            # A run without marks renders as one escaped text node (the common, fast case).
+            plain = run.pieces[0].text if len(run.pieces) == 1 and not run.pieces[0].marks else None
+            pieces = []
+            if plain is None:
+                pieces = [
+                    {
+                        "text": p.text,
+                        "css": " ".join(m.css for m in p.marks),
+                        "title": "; ".join(m.title for m in p.marks),
+                        "label": " · ".join(m.label for m in p.opens if m.label),
+                        "flagged": any(m.label for m in p.marks),
+                    }
+                    for p in run.pieces
+                ]
             sentence = run.sentence
             if sentence is None:
-                runs.append({"sentence": None, "pieces": pieces})
+                runs.append({"pk": None, "plain": plain, "pieces": pieces})
                 continue
             fact_check = fact_checks.get(sentence.pk)
-            status = fact_check.status if fact_check else FactCheck.Status.UNCHECKED
-            css = [f"sentence st-{status}"]
+            css = f"sentence st-{fact_check.status if fact_check else 'unchecked'}"
             if sentence.pk in claimed:
-                css.append("has-claim")
-            if selected and sentence.pk == selected.pk:
-                css.append("selected")
+                css += " has-claim"
+            if sentence.pk == selected_pk:
+                css += " selected"
             runs.append(
                 {
-                    "sentence": sentence,
-                    "css": " ".join(css),
-                    "status_label": FactCheck.Status(status).label,
+                    "pk": sentence.pk,
+                    "start": sentence.start,
+                    "end": sentence.end,
+                    "css": css,
+                    "plain": plain,
                     "pieces": pieces,
                 }
             )
