@@ -64,13 +64,14 @@ def _fact_checks(**filters: Any) -> QuerySet[FactCheck]:
 
 
 def _assignee_names() -> Subquery:
+    # Users whose pk is IN this article's fact-check assignees: the IN list comes from
+    # the (article) index, then a primary-key lookup per name (no scan of the users).
+    assignees = FactCheck.objects.filter(
+        article=OuterRef(OuterRef("pk")), assignee__isnull=False
+    ).values("assignee")
     users = (
         get_user_model()
-        .objects.filter(
-            Exists(
-                FactCheck.objects.filter(article=OuterRef(OuterRef("pk")), assignee=OuterRef("pk"))
-            )
-        )
+        .objects.filter(pk__in=assignees)
         .order_by()
         .annotate(one=Value(1))
         .values("one")
