@@ -332,7 +332,8 @@ _STATE_ATTR = {
 class FlagPanel(list):
     """An article's flags in text order (iterate it for inline marks), grouped for the panel.
 
-    ``groups`` in the detector's kind order, ``pending_count``, ``kind_choices``.
+    ``groups`` in the order their kinds first appear in the text, ``pending_count``,
+    ``kind_choices`` (the detector's kinds, for the add form).
     """
 
     def __init__(self, flags: Sequence[ArtifactFlag]) -> None:
@@ -344,8 +345,8 @@ class FlagPanel(list):
             group.flags.append(flag)
             attr = _STATE_ATTR[flag.state]
             setattr(group, attr, getattr(group, attr) + 1)
-        order = {kind: i for i, kind in enumerate(artifacts.KINDS)}
-        self.groups = sorted(by_kind.values(), key=lambda g: order[g.kind])
+        # Dict order is the order of each kind's first flag: groups follow the text.
+        self.groups = list(by_kind.values())
         self.pending_count = sum(g.pending for g in self.groups)
         self.kind_choices = [(kind, labels[kind]) for kind in artifacts.KINDS]
 

@@ -310,3 +310,18 @@ def test_clean_views_query_count_is_constant(
     with django_assert_max_num_queries(6):
         response = editor_client.get(reverse("annotations:article-clean-txt", args=[seed.pk]))
     assert response.status_code == 200
+
+
+def test_panel_on_the_article_page_is_read_only_for_viewers(seed, viewer_client, editor_client):
+    url = reverse("annotations:article-detail", args=[seed.pk])
+    viewer_html = viewer_client.get(url).content.decode()
+    assert 'id="flag-panel"' in viewer_html and "9 pending" in viewer_html
+    assert "There are no comments." in viewer_html
+    for write_url, _, _ in writes(seed):
+        assert write_url not in viewer_html
+    assert 'name="csrfmiddlewaretoken"' not in viewer_html.split('id="flag-panel"')[1]
+    editor_html = editor_client.get(url).content.decode()
+    assert decide_url(flag_of(seed, "dateline")) in editor_html
+    # Bulk buttons only where a kind has more than one pending flag.
+    assert "Confirm all 3 pending" in editor_html
+    assert "Confirm all 1 pending" not in editor_html

@@ -350,18 +350,38 @@ def test_article_clean_text_leaves_confirmed_artifacts_out(seed, editor):
     assert clean.endswith("Syria's conflict.")
 
 
-def test_flag_panel_groups_by_kind_in_detector_order(seed, editor):
+def test_flag_panel_groups_by_kind_in_text_order(seed, editor):
     flagging.decide_flag(flag=flag_of(seed, "stray_whitespace"), user=editor, state="confirmed")
     panel = flagging.panel_flags(seed)
     assert [f.start for f in panel] == sorted(f.start for f in panel)
     groups = {g.kind: g for g in panel.groups}
     ws = groups["stray_whitespace"]
     assert (len(ws.flags), ws.pending, ws.confirmed, ws.dismissed) == (3, 2, 1, 0)
+    assert [f.shown_text for f in ws.flags] == ["[NBSP]"] * 3
     assert panel.pending_count == 8
-    from newsroom.text import artifacts
+    assert [g.kind for g in panel.groups] == [
+        "dateline",
+        "truncated_duplicate",
+        "image_caption",
+        "photo_credit",
+        "stray_whitespace",
+        "dead_comments",
+        "comment_form",
+    ]
 
-    order = [artifacts.KINDS.index(g.kind) for g in panel.groups]
-    assert order == sorted(order)
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("\u00a0", "[NBSP]"),
+        ("\n\n \t", "[newline x2] [space] [tab]"),
+        ("\u2009", "[THIN SPACE]"),
+        ("x" * 200, "x" * 159 + "…"),
+        ("short", "short"),
+    ],
+)
+def test_shown_text(text, shown):
+    assert flagging.shown_text(text) == shown
 
 
 @pytest.mark.parametrize("rng_seed", range(6))
