@@ -286,8 +286,9 @@ def inside_confirmed_artifact(outer: str = "") -> Exists:
     For a Sentence queryset: ``.annotate(in_artifact=inside_confirmed_artifact())`` or
     ``.filter(~inside_confirmed_artifact())``. From a model that points to a sentence, pass
     the path as ``outer``: ``FactCheck.objects.filter(~inside_confirmed_artifact("sentence__"))``.
-    Containment is by a single flag (sentences never cross a line, and flags cover lines or
-    parts of lines), using the ``(article, state)`` index.
+    Containment is by a single flag, using the ``(article, state)`` index: a sentence split
+    across two adjacent confirmed flags (caption text + credit in one sentence) still
+    counts. The detector's spans follow lines and sentence ends, so this is rare.
     """
     return Exists(
         ArtifactFlag.objects.filter(

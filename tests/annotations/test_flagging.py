@@ -13,6 +13,7 @@ from annotations import flagging
 from annotations.models import ArtifactFlag
 from newsroom.models import Article, Sentence
 from newsroom.text.spans import Finding
+from tests.factories import imported_article
 
 pytestmark = pytest.mark.django_db
 
@@ -23,13 +24,6 @@ State = ArtifactFlag.State
 
 def imported(text: str) -> Article:
     """An article through the real importer (so the receiver stored its suggestions)."""
-    try:
-        from tests.factories import imported_article
-    except ImportError:
-        from newsroom.importing import import_record
-        from newsroom.readers import Record
-
-        return import_record(Record(origin="test", format="text", text=text)).article
     return imported_article(text)
 
 
