@@ -1,10 +1,12 @@
 """Import articles: the one atomic, idempotent entry point.
 
 The command line (``import_articles``), the upload page and tests all call these
-functions. Each article is saved in its own transaction: the Article row, its layout
-blocks and sentences (``bulk_create``), then ``article_imported`` is sent inside that
-transaction so that receivers (suggested artifact flags) commit or roll back with it.
-A bad record is reported and skipped; every good one is still imported.
+functions. Each article is saved all-or-nothing in its own savepoint: the Article row,
+its layout blocks and sentences (``bulk_create``), then ``article_imported`` is sent
+inside it so that receivers (suggested artifact flags) commit or roll back with it.
+Savepoints are grouped in batches of ``BATCH_ARTICLES`` per transaction (one duplicate
+query and one commit per batch). A bad record is reported and skipped, its savepoint
+rolled back; every good one is still imported.
 
 Idempotency: ``Article.content_hash`` is ``readers.content_hash(title, text)``. A record
 whose hash exists is reported as already imported, with the existing article; the unique
@@ -15,7 +17,8 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -27,6 +30,7 @@ from django.db import IntegrityError, transaction
 
 from newsroom.models import Article, Block, Sentence, Source
 from newsroom.readers import (
+    Analysis,
     Item,
     Limits,
     Record,
@@ -54,6 +58,10 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+# Articles per transaction of a long import (each in its own savepoint), and a cap on
+# the characters a batch holds in memory.
+BATCH_ARTICLES = 100
+BATCH_CHARS = 4_000_000
 
 
 class Status(enum.StrEnum):
@@ -131,75 +139,150 @@ def import_record(
     message when the text cannot be analysed or the save or a signal receiver raised (the
     article's rows are then rolled back).
     """
-    location = record.location
-    try:
-        analysis = analyse(record, tz=settings.TIME_ZONE)
-    except RecordError as error:
-        return ImportResult(Status.FAILED, location, message=error.message)
-    title = analysis.title
-    digest = content_hash(title, record.text)
-    existing = _find(digest)
-    if existing is not None:
-        return ImportResult(Status.DUPLICATE, location, title, existing)
-    if dry_run:
-        return ImportResult(Status.VALID, location, title, sentences=len(analysis.sentences))
-    try:
-        with transaction.atomic():
-            article = Article.objects.create(
-                title=title,
-                url=record.url,
-                source=_source(record),
-                published=analysis.published,
-                byline=record.byline,
-                raw_text=record.text,
-                title_in_text=record.title_in_text,
-                content_hash=digest,
-                imported_by=user,
-                origin_name=_clip(record.origin, 500),
-                origin_format=record.format,
-                origin_index=record.index,
-            )
-            blocks = Block.objects.bulk_create(
-                [
-                    Block(
-                        article=article,
-                        position=position,
-                        role=str(block.role),
-                        start=block.start,
-                        end=block.end,
+    return _Writer(user=user, dry_run=dry_run).write([record])[0]
+
+
+class _Writer:
+    """Saves records batch by batch: one transaction per batch, a savepoint per article.
+
+    A batch costs one duplicate query and one commit instead of one of each per article;
+    the savepoint keeps every article's rows (and its receivers' rows) all-or-nothing, so
+    a failing article is rolled back alone and the rest of its batch is still saved.
+    Sources are looked up once per run.
+    """
+
+    def __init__(self, *, user: AbstractBaseUser | None, dry_run: bool) -> None:
+        self.user = user
+        self.dry_run = dry_run
+        self.tz = settings.TIME_ZONE
+        self.sources: dict[str, Source] = {}
+
+    def write(self, records: list[Record]) -> list[ImportResult]:
+        results: list[ImportResult | None] = [None] * len(records)
+        pending: list[tuple[int, Record, Analysis, str]] = []
+        for i, record in enumerate(records):
+            try:
+                analysis = analyse(record, tz=self.tz)
+            except RecordError as error:
+                results[i] = ImportResult(Status.FAILED, record.location, message=error.message)
+                continue
+            pending.append((i, record, analysis, content_hash(analysis.title, record.text)))
+        existing = _existing([digest for *_, digest in pending]) if pending else {}
+        with nullcontext() if self.dry_run else transaction.atomic():
+            for i, record, analysis, digest in pending:
+                found = existing.get(digest)
+                if found is not None:
+                    results[i] = ImportResult(
+                        Status.DUPLICATE, record.location, analysis.title, found
                     )
-                    for position, block in enumerate(analysis.layout.blocks)
-                ],
-                batch_size=BATCH_SIZE,
-            )
-            Sentence.objects.bulk_create(
-                [
-                    Sentence(
-                        article=article,
-                        block=blocks[span.block],
-                        position=position,
-                        start=span.start,
-                        end=span.end,
+                elif self.dry_run:
+                    results[i] = ImportResult(
+                        Status.VALID,
+                        record.location,
+                        analysis.title,
+                        sentences=len(analysis.sentences),
                     )
-                    for position, span in enumerate(analysis.sentences)
-                ],
-                batch_size=BATCH_SIZE,
+                else:
+                    results[i] = result = self._save(record, analysis, digest)
+                    if result.article is not None:
+                        existing[digest] = result.article
+        return results  # type: ignore[return-value]
+
+    def _save(self, record: Record, analysis: Analysis, digest: str) -> ImportResult:
+        location, title = record.location, analysis.title
+        new_source: Source | None = None
+        try:
+            with transaction.atomic():
+                source, new_source = self._source(record)
+                article = Article.objects.create(
+                    title=title,
+                    url=record.url,
+                    source=source,
+                    published=analysis.published,
+                    byline=record.byline,
+                    raw_text=record.text,
+                    title_in_text=record.title_in_text,
+                    content_hash=digest,
+                    imported_by=self.user,
+                    origin_name=_clip(record.origin, 500),
+                    origin_format=record.format,
+                    origin_index=record.index,
+                )
+                blocks = Block.objects.bulk_create(
+                    [
+                        Block(
+                            article=article,
+                            position=position,
+                            role=str(block.role),
+                            start=block.start,
+                            end=block.end,
+                        )
+                        for position, block in enumerate(analysis.layout.blocks)
+                    ],
+                    batch_size=BATCH_SIZE,
+                )
+                Sentence.objects.bulk_create(
+                    [
+                        Sentence(
+                            article=article,
+                            block=blocks[span.block],
+                            position=position,
+                            start=span.start,
+                            end=span.end,
+                        )
+                        for position, span in enumerate(analysis.sentences)
+                    ],
+                    batch_size=BATCH_SIZE,
+                )
+                article_imported.send(sender=Article, article=article, findings=analysis.findings)
+        except IntegrityError:
+            # Another import saved the same content between our check and our insert.
+            existing = _existing([digest]).get(digest)
+            if existing is not None:
+                return ImportResult(Status.DUPLICATE, location, title, existing)
+            logger.exception("import of %s failed", location)
+            return ImportResult(Status.FAILED, location, title, message="database integrity error")
+        except Exception as exc:
+            # A receiver or the database refused this article: it is rolled back, others go on.
+            logger.exception("import of %s failed", location)
+            return ImportResult(
+                Status.FAILED,
+                location,
+                title,
+                message=f"not imported ({type(exc).__name__}: {exc})",
             )
-            article_imported.send(sender=Article, article=article, findings=analysis.findings)
-    except IntegrityError:
-        # Another import saved the same content between our check and our insert.
-        existing = _find(digest)
-        if existing is not None:
-            return ImportResult(Status.DUPLICATE, location, title, existing)
-        logger.exception("import of %s failed", location)
-        return ImportResult(Status.FAILED, location, title, message="database integrity error")
-    except Exception as exc:
-        # A receiver or the database refused this article: it is rolled back, others go on.
-        logger.exception("import of %s failed", location)
-        return ImportResult(
-            Status.FAILED, location, title, message=f"not imported ({type(exc).__name__}: {exc})"
-        )
-    return ImportResult(Status.IMPORTED, location, title, article, len(analysis.sentences))
+        if new_source is not None:
+            # Only now: a source created in a rolled-back savepoint does not exist.
+            self.sources[new_source.name] = new_source
+        return ImportResult(Status.IMPORTED, location, title, article, len(analysis.sentences))
+
+    def _source(self, record: Record) -> tuple[Source | None, Source | None]:
+        """The record's source and, when it was looked up (not cached), the same again."""
+        domain = urlsplit(record.url).hostname or "" if record.url else ""
+        domain = domain.removeprefix("www.")
+        name = record.source or domain
+        if not name:
+            return None, None
+        if (source := self.sources.get(name)) is not None:
+            return source, None
+        source, _ = Source.objects.get_or_create(name=name, defaults={"domain": domain})
+        return source, source
+
+
+def _batches(items: Iterable[Item]) -> Iterator[list[Item]]:
+    """Consecutive items, cut after BATCH_ARTICLES records or BATCH_CHARS characters."""
+    batch: list[Item] = []
+    records = chars = 0
+    for item in items:
+        batch.append(item)
+        if isinstance(item, Record):
+            records += 1
+            chars += len(item.text)
+            if records >= BATCH_ARTICLES or chars >= BATCH_CHARS:
+                yield batch
+                batch, records, chars = [], 0, 0
+    if batch:
+        yield batch
 
 
 def import_items(
@@ -212,21 +295,27 @@ def import_items(
 ) -> ImportSummary:
     """Import what a reader yields: records, read errors and skipped files.
 
-    ``progress`` is called after every record with its result. ``keep_results`` keeps
-    every result (and so every article) in the summary, for short imports such as uploads.
+    Records are saved in batches (one transaction each, a savepoint per article), so
+    memory holds one batch, never the whole input. ``progress`` is called after every
+    record with its result, in input order, once its batch is committed. ``keep_results``
+    keeps every result (and so every article) in the summary, for short imports such as
+    uploads.
     """
     summary = ImportSummary(dry_run=dry_run, results=[] if keep_results else None)
-    for item in items:
-        if isinstance(item, Skipped):
-            summary.skipped.append(item)
-            continue
-        if isinstance(item, RecordError):
-            result = ImportResult(Status.FAILED, item.location, message=item.message)
-        else:
-            result = import_record(item, user=user, dry_run=dry_run)
-        summary.add(result)
-        if progress is not None:
-            progress(result)
+    writer = _Writer(user=user, dry_run=dry_run)
+    for batch in _batches(items):
+        saved = iter(writer.write([item for item in batch if isinstance(item, Record)]))
+        for item in batch:
+            if isinstance(item, Skipped):
+                summary.skipped.append(item)
+                continue
+            if isinstance(item, RecordError):
+                result = ImportResult(Status.FAILED, item.location, message=item.message)
+            else:
+                result = next(saved)
+            summary.add(result)
+            if progress is not None:
+                progress(result)
     return summary
 
 
@@ -321,18 +410,10 @@ def _pasted_record(text: str, *, title: str, source: str) -> Record:
     )
 
 
-def _find(digest: str) -> Article | None:
-    return Article.objects.filter(content_hash=digest).first()
-
-
-def _source(record: Record) -> Source | None:
-    domain = urlsplit(record.url).hostname or "" if record.url else ""
-    domain = domain.removeprefix("www.")
-    name = record.source or domain
-    if not name:
-        return None
-    source, _ = Source.objects.get_or_create(name=name, defaults={"domain": domain})
-    return source
+def _existing(digests: list[str]) -> dict[str, Article]:
+    """The already imported articles among ``digests`` (one query), by content hash."""
+    articles = Article.objects.filter(content_hash__in=digests).defer("raw_text")
+    return {article.content_hash: article for article in articles.order_by()}
 
 
 def _clip(value: str, limit: int) -> str:

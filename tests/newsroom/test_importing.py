@@ -119,9 +119,11 @@ def test_race_on_the_unique_hash_reports_duplicate(monkeypatch) -> None:
     winner = import_record(Record(origin="a", format="text", text=text)).article
     before = counts()
     # The pre-check misses (as if the other import committed just after it ran).
-    real_find = importing._find
-    calls = iter([None])
-    monkeypatch.setattr(importing, "_find", lambda digest: next(calls, None) or real_find(digest))
+    real_existing = importing._existing
+    calls = iter([{}])
+    monkeypatch.setattr(
+        importing, "_existing", lambda digests: next(calls, None) or real_existing(digests)
+    )
     result = import_record(Record(origin="b", format="text", text=text))
     assert result.status == Status.DUPLICATE and result.article == winner
     assert counts() == before
