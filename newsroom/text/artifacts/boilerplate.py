@@ -5,6 +5,7 @@ related-link teasers, rule lines and paywall cut-offs."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -337,33 +338,63 @@ def phrases(doc: Document) -> Iterator[Finding]:
 
 
 def phrase_for(doc: Document, line: Line) -> Phrase | None:
-    """The first phrase family ``line`` belongs to (cached per document)."""
+    """The first phrase family ``line`` belongs to (cached per document).
+
+    One match of a combined regex holding the whole-line patterns of every family whose
+    ``max_words`` admits the line; then, in family order and only for families before
+    the one found, the slower keyword-anywhere patterns: on a short line all of them, on
+    a longer one only those whose trigger words occur in it (one regex search finds
+    them). A line that reports speech ("…, officials said") skips the anywhere patterns.
+    """
     cache = doc.cache.setdefault("phrases", {})
     assert isinstance(cache, dict)
     if line.index in cache:
         return cache[line.index]
     found = None
     words = line.words
-    if not line.blank and words <= 80:
+    if not line.blank and words <= _MAX_WORDS:
+        match = _TIERS[bisect.bisect_left(_TIER_LIMITS, words)].match(line.text)
+        strict = int(match.lastgroup[1:]) if match is not None else len(PHRASES)  # type: ignore[index]
         short = words <= SHORT_LINE
-        for phrase in PHRASES:
-            if words > phrase.max_words:
-                continue
-            if phrase.pattern.match(line.text):
-                found = phrase
+        head = line.lower[:TRIGGER_WINDOW]
+        for number in _LOOSE:
+            if number >= strict:
                 break
-            if phrase.anywhere is None:
-                continue
+            phrase = PHRASES[number]
             if (
-                (short or any(t in line.lower for t in phrase.triggers))
+                words <= phrase.max_words
+                and (short or any(t in head for t in phrase.triggers))
                 and line.index != doc.title
-                and phrase.anywhere.match(line.text)
-                and not REPORTED_RE.search(line.text)
+                and phrase.anywhere.match(line.text)  # type: ignore[union-attr]
+                and REPORTED_RE.search(line.text) is None
             ):
-                found = phrase
+                strict = number
                 break
+        if strict < len(PHRASES):
+            found = PHRASES[strict]
     cache[line.index] = found
     return found
+
+
+# One combined whole-line pattern per distinct ``max_words``: a line of N words uses the
+# pattern of the smallest limit >= N, which holds every family that admits the line.
+_TIER_LIMITS = sorted({p.max_words for p in PHRASES})
+_TIERS = [
+    re.compile(
+        "|".join(
+            f"(?P<f{n}>{p.pattern.pattern})" for n, p in enumerate(PHRASES) if p.max_words >= limit
+        ),
+        re.IGNORECASE,
+    )
+    for limit in _TIER_LIMITS
+]
+_MAX_WORDS = _TIER_LIMITS[-1]
+_LOOSE = [n for n, p in enumerate(PHRASES) if p.anywhere is not None]
+
+
+# Keyword-anywhere patterns find their keyword within the first ~120 characters of a
+# line, so only a line's head is searched for trigger words.
+TRIGGER_WINDOW = 160
 
 
 def comments(doc: Document) -> Iterator[Finding]:
@@ -482,12 +513,10 @@ def foreign_script_links(doc: Document) -> Iterator[Finding]:
         return
     for index in doc.content:
         line = doc.lines[index]
-        letters = [c for c in line.text if c.isalpha()]
-        if (
-            letters
-            and len(line.text) <= 60
-            and len(_CJK_RE.findall(line.text)) >= 0.6 * len(letters)
-        ):
+        if len(line.text) > 60 or line.text.isascii():
+            continue
+        letters = sum(c.isalpha() for c in line.text)
+        if letters and len(_CJK_RE.findall(line.text)) >= 0.6 * letters:
             yield doc.whole("navigation", line, "language switcher in another script", 0.7)
 
 

@@ -4,21 +4,30 @@
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass, field
 
 from newsroom.text.spans import BlockRole, Finding, Layout
 
-_TERMINAL_RE = re.compile(r"[.!?…:;][\"'”’)\]»]*$|[\"”’)\]»]$")
+_TERMINAL = frozenset(".!?…:;")
+_CLOSERS = "\"'”’)]»"
+_CLOSES_SENTENCE = frozenset('"”’)]»') | _TERMINAL
 
 
-@dataclass(frozen=True, slots=True)
+def _ends_sentence(text: str) -> bool:
+    """Ends with sentence punctuation (then optional closers) or with a closing quote."""
+    if text[-1] in _CLOSES_SENTENCE:
+        return True
+    return text[-1] == "'" and text.rstrip(_CLOSERS)[-1:] in _TERMINAL
+
+
+@dataclass(slots=True)
 class Line:
     """One line of the text (between two ``\\n``).
 
     ``raw_start``/``raw_end`` bound the whole line without its newline;
     ``start``/``end`` bound its content trimmed of ``str.isspace`` characters
-    (``start == end`` for a blank line). ``text`` is the trimmed content.
+    (``start == end`` for a blank line). ``text`` is the trimmed content. Treat it as
+    read-only (not frozen only because frozen dataclasses are slower to build).
     """
 
     index: int
@@ -54,38 +63,52 @@ class Document:
     rank: dict[int, int] = field(default_factory=dict)
     title: int | None = None
     cache: dict[str, object] = field(default_factory=dict)
+    # The whole text lower-cased (same length as ``text``: where lower-casing would
+    # change a length, the text is lower-cased line by line and re-joined), and the
+    # ``raw_start`` of every line, for bisecting an offset to its line.
+    lower: str = ""
+    starts: list[int] = field(default_factory=list)
 
     @classmethod
     def parse(cls, text: str, layout: Layout | None = None) -> Document:
         """Split ``text`` on ``\\n`` into :class:`Line` objects with offsets."""
         lines: list[Line] = []
         pos = 0
+        # One lower-cased copy of the text, sliced per line (unless lower-casing changes
+        # a length, as for "İ"; then each line is lower-cased on its own).
+        lowered = text.lower()
+        same = len(lowered) == len(text)
+        if not same:
+            lowered = "\n".join(
+                low if len(low) == len(raw) else raw
+                for raw, low in ((raw, raw.lower()) for raw in text.split("\n"))
+            )
         for index, raw in enumerate(text.split("\n")):
             raw_end = pos + len(raw)
             stripped = raw.strip()
             if stripped:
-                lead = len(raw) - len(raw.lstrip())
-                start = pos + lead
+                start = pos + len(raw) - len(raw.lstrip())
                 end = start + len(stripped)
-            else:
-                start = end = pos
-            lines.append(
-                Line(
-                    index,
-                    pos,
-                    raw_end,
-                    start,
-                    end,
-                    stripped,
-                    stripped.lower(),
-                    len(stripped.split()),
-                    # Only the last few characters matter; slicing keeps this O(1).
-                    bool(_TERMINAL_RE.search(stripped[-4:])),
+                lines.append(
+                    Line(
+                        index,
+                        pos,
+                        raw_end,
+                        start,
+                        end,
+                        stripped,
+                        lowered[start:end] if same else stripped.lower(),
+                        len(stripped.split()),
+                        _ends_sentence(stripped),
+                    )
                 )
-            )
+            else:
+                lines.append(Line(index, pos, raw_end, pos, pos, ""))
             pos = raw_end + 1
         content = tuple(line.index for line in lines if not line.blank)
         doc = cls(text, tuple(lines), layout, content, {i: r for r, i in enumerate(content)})
+        doc.lower = lowered
+        doc.starts = [line.raw_start for line in lines]
         doc.title = doc._find_title()
         return doc
 

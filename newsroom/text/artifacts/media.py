@@ -18,7 +18,7 @@ _AGENCY = (
     r"iStock(?:photo)?|Corbis|Pool|POOL|Handout|HANDOUT|The New York Times|NYT|"
     r"SCIENCE PHOTO LIBRARY|Science Photo Library|Wikimedia Commons|Flickr)"
 )
-_CREDIT_MARKERS = ("credit", "photo", "image", "picture", "getty", "courtesy")
+_CREDIT_MARKER_RE = re.compile("credit|photo|image|picture|getty|courtesy")
 _AGENCY_RE = re.compile(rf"\b{_AGENCY}\b")
 _AGENCY_END_RE = re.compile(rf"(?:,|/|\bvia|\bfor)\s*{_AGENCY}(?:\s+file(?: photo)?)?$", re.I)
 _AGENCY_SLASH_RE = re.compile(rf"{_AGENCY}\s*/\s*\S")
@@ -96,6 +96,7 @@ _SOCIAL_LINK_RE = re.compile(
     r"pic\.twitter\.com/\w+|https?://t\.co/\w+|\binstagram\.com/p/|A post shared by\b"
 )
 _SOCIAL_MARKERS = ("(@", "t.co/", "pic.twitter", "instagram.com", "post shared")
+_SOCIAL_MARKER_RE = re.compile(r"\(@|t\.co/|pic\.twitter|instagram\.com|post shared")
 _SOCIAL_STUB_RE = re.compile(
     r"^(?:Report|View (?:this post|more) on (?:Instagram|Twitter|Facebook)|"
     r"A post shared by .{1,80}|Skip (?:twitter|facebook|instagram) post.{0,40}|"
@@ -142,7 +143,7 @@ def credit_tail(text: str) -> int | None:
     # Credits are short: only the end of the line is searched (keeps long lines cheap).
     window = max(0, len(text) - 130)
     end = text[window:].lower()
-    if not (text.endswith(")") or "/" in end or any(word in end for word in _CREDIT_MARKERS)):
+    if not (text.endswith(")") or "/" in end or _CREDIT_MARKER_RE.search(end)):
         return None
     match = _CREDIT_TAIL_RE.search(text, window)
     if match and match.start() > 0 and is_credit(match[0]):
@@ -263,6 +264,7 @@ def media_placeholders(doc: Document) -> Iterator[Finding]:
 def embedded_social(doc: Document) -> Iterator[Finding]:
     """Embedded tweets and posts: the signature line and the post text above it."""
     taken: set[int] = set()
+    has_markers = any(marker in doc.text for marker in _SOCIAL_MARKERS)
     for line in doc.lines:
         if line.blank:
             continue
@@ -270,7 +272,7 @@ def embedded_social(doc: Document) -> Iterator[Finding]:
         if line.words <= 12 and _SOCIAL_STUB_RE.match(text):
             yield doc.whole("embedded_social", line, "embedded post stub", 0.6)
             continue
-        if not any(marker in text for marker in _SOCIAL_MARKERS):
+        if not has_markers or _SOCIAL_MARKER_RE.search(text) is None:
             continue
         if not (_TWEET_SIGN_RE.search(text) or _SOCIAL_LINK_RE.search(text)):
             continue

@@ -13,6 +13,7 @@ from .document import Document, Line
 
 MAX_META_LINE = 160  # date/byline lines are short; longer lines are prose
 MAX_DATELINE_WORDS = 24  # "Posted: <date> / <time> / Updated: <date> / <time>"
+MAX_DATELINE_CHARS = 110
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -211,7 +212,11 @@ def datelines_and_bylines(doc: Document) -> Iterator[Finding]:
         if line.blank or len(text) > MAX_META_LINE:
             continue
         # Date stamps (even with a byline attached) are short lines.
-        has_digit = line.words <= MAX_DATELINE_WORDS and _DIGIT_RE.search(text) is not None
+        has_digit = (
+            line.words <= MAX_DATELINE_WORDS
+            and len(text) <= MAX_DATELINE_CHARS
+            and _DIGIT_RE.search(text) is not None
+        )
         if "|" in text or "•" in text:
             parts = list(_split_parts(doc, line))
             if parts:

@@ -34,10 +34,7 @@ class Repetition:
 
 def _key(line: Line) -> str:
     """Case- and whitespace-insensitive comparison key of a line."""
-    lower = line.lower
-    if "  " in lower or any(c in lower for c in "\t\xa0\u2009\u200a\u3000"):
-        return " ".join(lower.split())
-    return lower
+    return " ".join(line.lower.split())
 
 
 def analyse(doc: Document) -> Repetition:
@@ -101,7 +98,10 @@ def _pull_quotes(
     """A short complete sentence standing alone that also sits inside a longer line: a
     pull quote (or a repeated caption) copying body text."""
     joined = "\n".join(keys[line.index] for line in lines)
+    offset = 0
     for line in lines:
+        at = offset
+        offset += len(keys[line.index]) + 1
         key = keys[line.index]
         if (
             len(key) < PULL_QUOTE_MIN
@@ -112,8 +112,7 @@ def _pull_quotes(
             or line.index in result.truncations
         ):
             continue
-        first = joined.find(key)
-        if joined.find(key, first + 1) < 0:
+        if joined.find(key, 0, at) < 0:  # only a copy in an earlier line counts
             continue
         for other in lines:
             if other.index >= line.index:
