@@ -16,7 +16,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import Substr
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -111,7 +111,9 @@ class AssignedToFilter(admin.SimpleListFilter):
     parameter_name = "assignee"
 
     def lookups(self, request, model_admin):
-        users = get_user_model().objects.filter(assigned_fact_checks__isnull=False).distinct()
+        users = get_user_model().objects.filter(
+            Exists(FactCheck.objects.filter(assignee=OuterRef("pk")))
+        )
         return [(str(user.pk), user.get_username()) for user in users.order_by("username")]
 
     def queryset(self, request, queryset):
