@@ -10,7 +10,9 @@ repository (or ``$NEWSROOM_SHARED/eval/artifacts/dev.jsonl``); it is never
 copied into the repository. Prints, per kind and micro-averaged, span-level
 precision/recall/F1 (a prediction hits a gold span of the same kind when they
 overlap), character-level P/R/F1 with kinds ignored, and the detector's
-throughput in articles per second.
+throughput in articles per second. A second table scores the held-out synthetic
+articles of ``tests/text/heldout_articles.py`` and lists every finding on its clean
+articles (each one is a false flag).
 """
 
 from __future__ import annotations
