@@ -208,24 +208,25 @@ class _Writer:
                     origin_format=record.format,
                     origin_index=record.index,
                 )
-                blocks = Block.objects.bulk_create(
-                    [
-                        Block(
-                            article=article,
-                            position=position,
-                            role=str(block.role),
-                            start=block.start,
-                            end=block.end,
-                        )
-                        for position, block in enumerate(analysis.layout.blocks)
-                    ],
-                    batch_size=BATCH_SIZE,
-                )
+                # Ids, not instances, for the foreign keys: assigning an instance costs
+                # a descriptor call and a check at save, per row.
+                blocks = [
+                    Block(
+                        article_id=article.pk,
+                        position=position,
+                        role=str(block.role),
+                        start=block.start,
+                        end=block.end,
+                    )
+                    for position, block in enumerate(analysis.layout.blocks)
+                ]
+                Block.objects.bulk_create(blocks, batch_size=BATCH_SIZE)
+                block_ids = [block.pk for block in blocks]
                 Sentence.objects.bulk_create(
                     [
                         Sentence(
-                            article=article,
-                            block=blocks[span.block],
+                            article_id=article.pk,
+                            block_id=block_ids[span.block],
                             position=position,
                             start=span.start,
                             end=span.end,
