@@ -143,3 +143,27 @@ def test_selection_offsets_are_code_points(page, live_server, checker, fragment)
     page.click("#claim-form button")
     page.wait_for_selector('#panel[data-claims="1"]')
     assert Claim.objects.get().quote == fragment
+
+
+ASSIGNEE_IS = "name => document.querySelector('#panel [data-assignee]').textContent.trim() === name"
+
+
+def test_assign_to_me_and_undo_by_keyboard(page, live_server, checker):
+    article = imported_article(SEED.read_text(encoding="utf-8"))
+    log_in(page, live_server.url, "checker", "pw", f"/articles/{article.pk}/")
+    page.keyboard.press("j")
+    pk = page.locator("#article .sentence.selected").get_attribute("data-pk")
+    page.wait_for_selector(f'#panel[data-sentence="{pk}"]')
+    page.keyboard.press("a")
+    page.wait_for_function(ASSIGNEE_IS, arg="checker")
+    page.keyboard.press("3")  # to check
+    page.wait_for_selector('#panel[data-status="to_check"]')
+    assert "st-to_check" in page.locator(f"#s-{pk}").get_attribute("class")
+    page.keyboard.press("u")
+    page.wait_for_selector('#panel[data-status="unchecked"]')
+    assert "st-unchecked" in page.locator(f"#s-{pk}").get_attribute("class")
+    page.keyboard.press("u")
+    page.wait_for_function(ASSIGNEE_IS, arg="nobody")
+    fact_check = FactCheck.objects.get(sentence_id=pk)
+    assert (fact_check.status, fact_check.assignee, fact_check.version) == ("unchecked", None, 4)
+    assert fact_check.history.count() == 4
