@@ -39,6 +39,9 @@ class Line:
     lower: str = ""
     words: int = 0
     ends_sentence: bool = False  # ends with sentence punctuation or a closing quote
+    # No whitespace but single spaces (and nothing unprintable): ``" ".join(text.split())``
+    # is ``text`` itself.
+    plain: bool = False
 
     @property
     def blank(self) -> bool:
@@ -83,13 +86,18 @@ class Document:
                 low if len(low) == len(raw) else raw
                 for raw, low in ((raw, raw.lower()) for raw in text.split("\n"))
             )
+        append = lines.append
         for index, raw in enumerate(text.split("\n")):
             raw_end = pos + len(raw)
             stripped = raw.strip()
             if stripped:
-                start = pos + len(raw) - len(raw.lstrip())
+                start = raw_end - len(raw.lstrip())
                 end = start + len(stripped)
-                lines.append(
+                # Single-spaced printable text (the usual line) holds no whitespace but
+                # single " ": its words are its spaces + 1 and it is its own key.
+                plain = "  " not in stripped and stripped.isprintable()
+                last = stripped[-1]
+                append(
                     Line(
                         index,
                         pos,
@@ -98,12 +106,13 @@ class Document:
                         end,
                         stripped,
                         lowered[start:end] if same else stripped.lower(),
-                        len(stripped.split()),
-                        _ends_sentence(stripped),
+                        stripped.count(" ") + 1 if plain else len(stripped.split()),
+                        last in _CLOSES_SENTENCE or (last == "'" and _ends_sentence(stripped)),
+                        plain,
                     )
                 )
             else:
-                lines.append(Line(index, pos, raw_end, pos, pos, ""))
+                append(Line(index, pos, raw_end, pos, pos, ""))
             pos = raw_end + 1
         content = tuple(line.index for line in lines if not line.blank)
         doc = cls(text, tuple(lines), layout, content, {i: r for r, i in enumerate(content)})

@@ -33,8 +33,12 @@ class Repetition:
 
 
 def _key(line: Line) -> str:
-    """Case- and whitespace-insensitive comparison key of a line."""
-    return " ".join(line.lower.split())
+    """Case- and whitespace-insensitive comparison key of a line.
+
+    A ``plain`` line is already its own key (``str.lower`` never turns a character into
+    whitespace or into an unprintable one; checked over all of Unicode).
+    """
+    return line.lower if line.plain else " ".join(line.lower.split())
 
 
 def analyse(doc: Document) -> Repetition:
