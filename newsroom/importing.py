@@ -16,8 +16,12 @@ constraint on the column is the backstop when two imports race.
 from __future__ import annotations
 
 import enum
+import itertools
 import logging
+import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +40,7 @@ from newsroom.readers import (
     Record,
     RecordError,
     Skipped,
-    analyse,
+    analyse_many,
     content_hash,
     format_for,
     read_paths,
@@ -157,14 +161,17 @@ class _Writer:
         self.tz = settings.TIME_ZONE
         self.sources: dict[str, Source] = {}
 
-    def write(self, records: list[Record]) -> list[ImportResult]:
+    def write(
+        self, records: list[Record], analyses: list[Analysis | str] | None = None
+    ) -> list[ImportResult]:
+        """Save ``records``; ``analyses`` are theirs when already computed elsewhere."""
+        if analyses is None:
+            analyses = analyse_many(records, tz=self.tz)
         results: list[ImportResult | None] = [None] * len(records)
         pending: list[tuple[int, Record, Analysis, str]] = []
-        for i, record in enumerate(records):
-            try:
-                analysis = analyse(record, tz=self.tz)
-            except RecordError as error:
-                results[i] = ImportResult(Status.FAILED, record.location, message=error.message)
+        for i, (record, analysis) in enumerate(zip(records, analyses, strict=True)):
+            if isinstance(analysis, str):
+                results[i] = ImportResult(Status.FAILED, record.location, message=analysis)
                 continue
             pending.append((i, record, analysis, content_hash(analysis.title, record.text)))
         existing = _existing([digest for *_, digest in pending]) if pending else {}
@@ -293,31 +300,93 @@ def import_items(
     dry_run: bool = False,
     progress: Callable[[ImportResult], None] | None = None,
     keep_results: bool = False,
+    workers: int = 0,
 ) -> ImportSummary:
     """Import what a reader yields: records, read errors and skipped files.
 
     Records are saved in batches (one transaction each, a savepoint per article), so
-    memory holds one batch, never the whole input. ``progress`` is called after every
-    record with its result, in input order, once its batch is committed. ``keep_results``
-    keeps every result (and so every article) in the summary, for short imports such as
-    uploads.
+    memory holds a few batches, never the whole input. With ``workers`` > 0 and more than
+    one batch of input, that many processes analyse the next batches (the pure text core)
+    while this one writes: at most ``workers + 1`` batches are in flight. ``progress`` is
+    called after every record with its result, in input order, once its batch is
+    committed. ``keep_results`` keeps every result (and so every article) in the summary,
+    for short imports such as uploads.
     """
     summary = ImportSummary(dry_run=dry_run, results=[] if keep_results else None)
     writer = _Writer(user=user, dry_run=dry_run)
-    for batch in _batches(items):
-        saved = iter(writer.write([item for item in batch if isinstance(item, Record)]))
-        for item in batch:
-            if isinstance(item, Skipped):
-                summary.skipped.append(item)
-                continue
-            if isinstance(item, RecordError):
-                result = ImportResult(Status.FAILED, item.location, message=item.message)
-            else:
-                result = next(saved)
-            summary.add(result)
-            if progress is not None:
-                progress(result)
+    with _Analyser(workers, tz=writer.tz) as analyser:
+        for batch, records, analyses in analyser.run(_batches(items)):
+            saved = iter(writer.write(records, analyses))
+            for item in batch:
+                if isinstance(item, Skipped):
+                    summary.skipped.append(item)
+                    continue
+                if isinstance(item, RecordError):
+                    result = ImportResult(Status.FAILED, item.location, message=item.message)
+                else:
+                    result = next(saved)
+                summary.add(result)
+                if progress is not None:
+                    progress(result)
     return summary
+
+
+class _Analyser:
+    """Batches with their records' analyses, computed ahead in worker processes.
+
+    The pool starts only when a second batch arrives, so short imports (uploads, one
+    file) never start a process. Workers are spawned, not forked: they import the pure
+    text core only, never this process's database connection.
+    """
+
+    def __init__(self, workers: int, *, tz: str) -> None:
+        self.workers = workers
+        self.tz = tz
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _Analyser:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def run(
+        self, batches: Iterable[list[Item]]
+    ) -> Iterator[tuple[list[Item], list[Record], list[Analysis | str] | None]]:
+        """Each batch, its records and their analyses (``None``: analyse them here)."""
+        batches = iter(batches)
+        first = next(batches, None)
+        if first is None:
+            return
+        second = next(batches, None)
+        if second is None or self.workers <= 0:
+            for batch in itertools.chain([first], [second] if second else [], batches):
+                yield batch, _records(batch), None
+            return
+        self.pool = ProcessPoolExecutor(
+            self.workers, mp_context=multiprocessing.get_context("spawn")
+        )
+        ahead: deque[tuple[list[Item], list[Record], Future[list[Analysis | str]]]] = deque()
+
+        def submit(batch: list[Item]) -> None:
+            records = _records(batch)
+            ahead.append((batch, records, self.pool.submit(analyse_many, records, self.tz)))
+
+        submit(second)
+        yield first, _records(first), None  # analysed here while the workers start
+        for batch in batches:
+            submit(batch)
+            if len(ahead) > self.workers:
+                done, records, future = ahead.popleft()
+                yield done, records, future.result()
+        while ahead:
+            done, records, future = ahead.popleft()
+            yield done, records, future.result()
+
+
+def _records(batch: list[Item]) -> list[Record]:
+    return [item for item in batch if isinstance(item, Record)]
 
 
 def import_paths(
@@ -327,10 +396,11 @@ def import_paths(
     dry_run: bool = False,
     format: str | None = None,
     progress: Callable[[ImportResult], None] | None = None,
+    workers: int = 0,
 ) -> ImportSummary:
     """Import files and directories (recursive); see ``readers.read_paths``."""
     items = read_paths(paths, format=format, limits=Limits.from_settings())
-    return import_items(items, user=user, dry_run=dry_run, progress=progress)
+    return import_items(items, user=user, dry_run=dry_run, progress=progress, workers=workers)
 
 
 def import_stream(
@@ -342,11 +412,17 @@ def import_stream(
     dry_run: bool = False,
     progress: Callable[[ImportResult], None] | None = None,
     keep_results: bool = False,
+    workers: int = 0,
 ) -> ImportSummary:
     """Import one binary stream (standard input, an uploaded file) of the given format."""
     items = read_stream(stream, origin=origin, format=format, limits=Limits.from_settings())
     return import_items(
-        items, user=user, dry_run=dry_run, progress=progress, keep_results=keep_results
+        items,
+        user=user,
+        dry_run=dry_run,
+        progress=progress,
+        keep_results=keep_results,
+        workers=workers,
     )
 
 

@@ -746,6 +746,21 @@ def analyse(record: Record, *, tz: tzinfo | str = "UTC") -> Analysis:
     return Analysis(record, title[:MAX_TITLE_CHARS], published, parsed, spans, findings)
 
 
+def analyse_many(records: list[Record], tz: str = "UTC") -> list[Analysis | str]:
+    """``analyse`` each record; the error message in place of a record that has none.
+
+    Messages rather than ``RecordError`` objects, so that the result pickles: the
+    importer runs this in a worker process while it writes the previous batch.
+    """
+    results: list[Analysis | str] = []
+    for record in records:
+        try:
+            results.append(analyse(record, tz=tz))
+        except RecordError as error:
+            results.append(error.message)
+    return results
+
+
 def _fallback_title(first_block: str) -> str:
     words = first_block.split()
     title = " ".join(words[:FALLBACK_TITLE_WORDS])

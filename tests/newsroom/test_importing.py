@@ -304,3 +304,29 @@ def test_any_text_imports_with_offsets_into_the_raw_text(lines: list[str], newli
         canonical = "".join(text.split())
         assert "".join(article.raw_text.split()) == canonical
     assert_offsets_hold(article)
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_long_import_in_batches_matches_one_by_one(tmp_path: Path, workers: int) -> None:
+    """Several batches (with a worker analysing ahead, or not): input order, duplicates
+    within and across batches, a bad record, and each article's rows all kept."""
+    lines = [
+        json.dumps({"title": f"Article {n % 230}", "text": f"Body {n % 230}. Second line."})
+        for n in range(250)  # 20 re-sent articles, in a later batch than their first copy
+    ]
+    lines[120] = json.dumps({"title": "No text"})
+    lines[5] = lines[4]  # a duplicate inside the first batch ("Article 5" comes back at 235)
+    path = tmp_path / "many.jsonl"
+    path.write_text("\n".join(lines))
+    seen: list[str] = []
+    summary = importing.import_paths(
+        [path], workers=workers, progress=lambda result: seen.append(result.location)
+    )
+    assert seen == [f"{path}:{n}" for n in range(1, 251)]
+    assert (summary.imported, summary.duplicates, summary.failed) == (229, 20, 1)
+    assert (
+        str(summary.failures[0])
+        == f"{path}:121: missing text: the record needs a 'text' or 'body' field"
+    )
+    assert counts() == (229, 229, 458)
+    assert Article.objects.filter(title="Article 4").get().origin_index == 4

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -9,7 +10,13 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from newsroom.importing import ImportResult, ImportSummary, import_paths, import_stream
+from newsroom.importing import (
+    BATCH_ARTICLES,
+    ImportResult,
+    ImportSummary,
+    import_paths,
+    import_stream,
+)
 from newsroom.readers import FORMAT_NAMES
 
 
@@ -34,6 +41,15 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="validate and report, write nothing"
         )
         parser.add_argument("--user", metavar="USERNAME", help="record as the importing user")
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=min(1, (os.cpu_count() or 1) - 1),
+            metavar="N",
+            help="processes that analyse the next articles while this one writes (default: "
+            "1 on a machine with more than one CPU, else 0; only used beyond "
+            f"{BATCH_ARTICLES} articles)",
+        )
 
     def handle(self, *args: str, **options: Any) -> None:
         paths: list[str] = options["paths"]
@@ -53,7 +69,12 @@ class Command(BaseCommand):
         def progress(result: ImportResult) -> None:
             bar.update()
 
-        common = {"user": user, "dry_run": options["dry_run"], "progress": progress}
+        common = {
+            "user": user,
+            "dry_run": options["dry_run"],
+            "progress": progress,
+            "workers": max(0, options["jobs"]),
+        }
         total = ImportSummary(dry_run=options["dry_run"])
         files = [p for p in paths if p != "-"]
         with bar:
