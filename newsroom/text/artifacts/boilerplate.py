@@ -346,8 +346,7 @@ def phrase_for(doc: Document, line: Line) -> Phrase | None:
     a longer one only those whose trigger words occur in it (one regex search finds
     them). A line that reports speech ("…, officials said") skips the anywhere patterns.
     """
-    cache = doc.cache.setdefault("phrases", {})
-    assert isinstance(cache, dict)
+    cache = doc.phrases
     if line.index in cache:
         return cache[line.index]
     found = None
@@ -355,21 +354,26 @@ def phrase_for(doc: Document, line: Line) -> Phrase | None:
     if not line.blank and words <= _MAX_WORDS:
         match = _TIERS[bisect.bisect_left(_TIER_LIMITS, words)].match(line.text)
         strict = int(match.lastgroup[1:]) if match is not None else len(PHRASES)  # type: ignore[index]
-        short = words <= SHORT_LINE
-        head = line.lower[:TRIGGER_WINDOW]
-        for number in _LOOSE:
-            if number >= strict:
-                break
-            phrase = PHRASES[number]
-            if (
-                words <= phrase.max_words
-                and (short or any(t in head for t in phrase.triggers))
-                and line.index != doc.title
-                and phrase.anywhere.match(line.text)  # type: ignore[union-attr]
-                and REPORTED_RE.search(line.text) is None
-            ):
-                strict = number
-                break
+        if strict > _LOOSE[0] and line.index != doc.title:
+            # Families whose keyword-anywhere pattern may run: all on a short line, else
+            # those with a trigger word in the line's head (one flat pass over the words).
+            if words <= SHORT_LINE:
+                triggered = None
+            else:
+                head = line.lower[:TRIGGER_WINDOW]
+                triggered = {number for word, number in _TRIGGERS if word in head}
+            for number in _LOOSE:
+                if number >= strict:
+                    break
+                phrase = PHRASES[number]
+                if (
+                    (triggered is None or number in triggered)
+                    and words <= phrase.max_words
+                    and phrase.anywhere.match(line.text)  # type: ignore[union-attr]
+                    and REPORTED_RE.search(line.text) is None
+                ):
+                    strict = number
+                    break
         if strict < len(PHRASES):
             found = PHRASES[strict]
     cache[line.index] = found
@@ -390,6 +394,7 @@ _TIERS = [
 ]
 _MAX_WORDS = _TIER_LIMITS[-1]
 _LOOSE = [n for n, p in enumerate(PHRASES) if p.anywhere is not None]
+_TRIGGERS = [(word, n) for n in _LOOSE for word in PHRASES[n].triggers]
 
 
 # Keyword-anywhere patterns find their keyword within the first ~120 characters of a

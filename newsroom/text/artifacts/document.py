@@ -66,6 +66,8 @@ class Document:
     rank: dict[int, int] = field(default_factory=dict)
     title: int | None = None
     cache: dict[str, object] = field(default_factory=dict)
+    # Phrase family of each line looked up so far (``boilerplate.phrase_for``).
+    phrases: dict[int, object] = field(default_factory=dict)
     # The whole text lower-cased (same length as ``text``: where lower-casing would
     # change a length, the text is lower-cased line by line and re-joined), and the
     # ``raw_start`` of every line, for bisecting an offset to its line.

@@ -18,7 +18,9 @@ _AGENCY = (
     r"iStock(?:photo)?|Corbis|Pool|POOL|Handout|HANDOUT|The New York Times|NYT|"
     r"SCIENCE PHOTO LIBRARY|Science Photo Library|Wikimedia Commons|Flickr)"
 )
-_CREDIT_MARKER_RE = re.compile("credit|photo|image|picture|getty|courtesy")
+_CREDIT_MARKERS = ("credit", "photo", "image", "picture", "getty", "courtesy")
+# Every alternative of _CREDIT_TAIL_RE ends the line with ")" or holds one of these.
+_TAIL_LITERALS = ("/", "Credit", "Photo", "Image", "Picture")
 _AGENCY_RE = re.compile(rf"\b{_AGENCY}\b")
 _AGENCY_END_RE = re.compile(rf"(?:,|/|\bvia|\bfor)\s*{_AGENCY}(?:\s+file(?: photo)?)?$", re.I)
 _AGENCY_SLASH_RE = re.compile(rf"{_AGENCY}\s*/\s*\S")
@@ -112,6 +114,9 @@ def is_credit(text: str, standalone: bool = False) -> bool:
         return False
     if _CREDIT_LEAD_RE.match(text) or _NAME_AGENCY_RE.match(text):
         return True
+    # A standalone credit is at most 8 words (tested first: cheaper than the search below).
+    if standalone and len(text.split()) > 8:
+        return False
     bare = text.strip("().[] ")
     if not bare or not _CREDIT_WORDS.search(bare):
         return False
@@ -121,7 +126,7 @@ def is_credit(text: str, standalone: bool = False) -> bool:
         return False
     if standalone:
         # A whole line: "Name, AGENCY", "AGENCY/Name" or "Name Surname/Outlet", short.
-        return len(text.split()) <= 8 and bool(
+        return bool(
             _AGENCY_END_RE.search(bare)
             or _AGENCY_SLASH_RE.match(bare)
             or _NAME_SLASH_RE.match(bare)
@@ -143,11 +148,12 @@ def credit_tail(text: str) -> int | None:
     # Credits are short: only the end of the line is searched (keeps long lines cheap).
     window = max(0, len(text) - 130)
     end = text[window:].lower()
-    if not (text.endswith(")") or "/" in end or _CREDIT_MARKER_RE.search(end)):
+    if not (text.endswith(")") or "/" in end or any(m in end for m in _CREDIT_MARKERS)):
         return None
-    match = _CREDIT_TAIL_RE.search(text, window)
-    if match and match.start() > 0 and is_credit(match[0]):
-        return match.start()
+    if text.endswith(")") or any(w in text[window:] for w in _TAIL_LITERALS):
+        match = _CREDIT_TAIL_RE.search(text, window)
+        if match and match.start() > 0 and is_credit(match[0]):
+            return match.start()
     # Credit after the last sentence end: "... yesterday. AFP/Press Service."
     cuts = [
         m.end()
@@ -170,16 +176,19 @@ def captions_and_credits(doc: Document) -> Iterator[Finding]:
         if line.blank:
             continue
         text = line.text
-        prev = doc.neighbour(line.index, -1)
+        # (is_credit already tries _CREDIT_LEAD_RE on lines of up to 110 characters.)
         if len(text) <= 110 and (
             is_credit(text, standalone=True)
-            or _CREDIT_LEAD_RE.match(text)
-            or (prev is not None and not prev.ends_sentence and is_parenthesised_credit(line))
+            or (
+                is_parenthesised_credit(line)
+                and (prev := doc.neighbour(line.index, -1)) is not None
+                and not prev.ends_sentence
+            )
         ):
             credit_lines.add(line.index)
             yield doc.whole("photo_credit", line, "photo credit line", 0.85)
             continue
-        if ("/" in text and len(_gallery_counters(text)) >= 2) or (
+        if (text.count("/") >= 2 and len(_gallery_counters(text)) >= 2) or (
             any(w in line.lower for w in _GALLERY_WORDS)
             and (
                 _GALLERY_RE.search(text)

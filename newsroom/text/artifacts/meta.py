@@ -48,6 +48,18 @@ _SEP = r"(?:\s*[,/|•·–—-]\s*|\s+)"
 _DATELINE = rf"(?:{_PREFIX}\s*)?{_COMP}(?:{_SEP}(?:{_PREFIX}\s*)?{_COMP})*\.?"
 _DATELINE_RE = re.compile(rf"{_DATELINE}", re.IGNORECASE)
 _HAS_DATE_RE = re.compile(rf"{_DATE}|{_TIME}|{_RELATIVE}|{_AGE}", re.IGNORECASE)
+# Fast paths of has_date(): the digit-led alternatives of _HAS_DATE_RE (their optional
+# tails dropped, which keeps "is there a match" unchanged), and words of which every
+# other alternative holds one.
+_DIGIT_DATE_RE = re.compile(
+    rf"\d{{1,2}}(?:(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|/\d{{1,2}}/\d{{2,4}}|\.\d{{1,2}}\.\d{{4}}"
+    r"|[:.]\d{2}|\s*[ap]\.?m)|\d{4}-\d{2}-\d{2}",
+    re.IGNORECASE,
+)
+_DATE_WORDS = (
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    "ago", "just now", "yesterday", "today", "than",
+)  # fmt: skip
 _DATELINE_TAIL_RE = re.compile(rf"(?:^|{_SEP})({_DATELINE})$", re.IGNORECASE)
 _DATELINE_HEAD_RE = re.compile(rf"^({_DATELINE}){_SEP}(by\b.*)$", re.IGNORECASE)
 _DIGIT_RE = re.compile(r"\d")
@@ -121,12 +133,23 @@ _CONTACT_RE = re.compile(
 )
 
 
+def has_date(text: str) -> bool:
+    """``_HAS_DATE_RE.search(text) is not None``, answered without the slow search when
+    a digit-led date or time is found, or when none of :data:`_DATE_WORDS` occurs (unless
+    the text holds U+017F long s or U+0131 dotless i, which ``re.IGNORECASE`` matches as
+    "s" and "i" but which ``str.lower`` keeps)."""
+    if _DIGIT_DATE_RE.search(text):
+        return True
+    lower = text.lower()
+    if not any(w in lower for w in _DATE_WORDS) and "ſ" not in text and "ı" not in text:
+        return False
+    return _HAS_DATE_RE.search(text) is not None
+
+
 def is_dateline(text: str) -> bool:
     """True when ``text`` is only a date/time stamp (with optional Published/Updated)."""
     return (
-        len(text) <= MAX_META_LINE
-        and _DATELINE_RE.fullmatch(text) is not None
-        and _HAS_DATE_RE.search(text) is not None
+        len(text) <= MAX_META_LINE and _DATELINE_RE.fullmatch(text) is not None and has_date(text)
     )
 
 
@@ -225,8 +248,8 @@ def datelines_and_bylines(doc: Document) -> Iterator[Finding]:
         if has_digit and is_dateline(text):
             yield doc.whole("dateline", line, "date/time stamp", 0.9)
             continue
-        tail = _DATELINE_TAIL_RE.search(text) if has_digit and _HAS_DATE_RE.search(text) else None
-        if tail and tail.start(1) > 0 and _HAS_DATE_RE.search(tail[1]):
+        tail = _DATELINE_TAIL_RE.search(text) if has_digit and has_date(text) else None
+        if tail and tail.start(1) > 0 and has_date(tail[1]):
             head = _JOIN_RE.sub("", text[: tail.start(1)])
             found = byline_kind(doc, line, head) if head else None
             if found:
@@ -236,7 +259,7 @@ def datelines_and_bylines(doc: Document) -> Iterator[Finding]:
                 yield doc.finding("dateline", start, line.end, "date/time stamp", 0.9)
                 continue
         head_match = _DATELINE_HEAD_RE.match(text) if has_digit and " by" in line.lower else None
-        if head_match and _HAS_DATE_RE.search(head_match[1]):
+        if head_match and has_date(head_match[1]):
             rest = head_match[2]
             found = byline_kind(doc, line, rest)
             if found:
