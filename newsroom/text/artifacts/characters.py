@@ -123,15 +123,16 @@ def mojibake(doc: Document) -> Iterator[Finding]:
     Candidate runs of cp1252-range characters are re-encoded; a sub-run that is
     valid multi-byte UTF-8 and that ftfy also judges bad is reported.
     """
-    if doc.text.isascii():
+    # Every run starts with U+00C2..U+00F4, whose UTF-8 lead byte is 0xC3.
+    if doc.text.isascii() or b"\xc3" not in doc.utf8():
         return
     for match in _MOJIBAKE_RUN_RE.finditer(doc.text):
         run = match[0]
         for start, end in _garbled_utf8(run):
             piece = run[start:end]
-            if ftfy.fix_text(piece) == piece:
-                continue
             fixed = ftfy.fix_text(piece)
+            if fixed == piece:
+                continue
             # "Â\xa0" is a garbled NBSP: flag the visible garbage, keep spans trimmed.
             yield doc.finding(
                 "mojibake",

@@ -73,6 +73,10 @@ class Document:
     # ``raw_start`` of every line, for bisecting an offset to its line.
     lower: str = ""
     starts: list[int] = field(default_factory=list)
+    # True when the text holds U+0131 or U+017F, which ``re.IGNORECASE`` matches as the
+    # ASCII "i" and "s" while ``str.lower`` keeps them: substring tests on ``lower`` then
+    # cannot stand in for a case-insensitive regex (the only two such characters).
+    folds: bool = False
 
     @classmethod
     def parse(cls, text: str, layout: Layout | None = None) -> Document:
@@ -120,8 +124,20 @@ class Document:
         doc = cls(text, tuple(lines), layout, content, {i: r for r, i in enumerate(content)})
         doc.lower = lowered
         doc.starts = [line.raw_start for line in lines]
+        doc.folds = not text.isascii() and ("\u0131" in text or "\u017f" in text)
         doc.title = doc._find_title()
         return doc
+
+    def utf8(self) -> bytes:
+        """The text encoded as UTF-8 (lone surrogates passed through), cached.
+
+        A byte test on it is a cheap exact prefilter for ranges of code points: every
+        character of U+0080..U+FFFF starts with a lead byte fixed by its range.
+        """
+        data = self.cache.get("utf8")
+        if not isinstance(data, bytes):
+            data = self.cache["utf8"] = self.text.encode("utf-8", "surrogatepass")
+        return data
 
     def _find_title(self) -> int | None:
         if self.layout is not None:

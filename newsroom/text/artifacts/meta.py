@@ -295,7 +295,7 @@ def author_bios(doc: Document) -> Iterator[Finding]:
         text = line.text
         if line.words <= 6 and _ABOUT_RE.match(text):
             yield doc.whole("author_bio", line, "author box header", 0.8)
-        elif _BIO_RE.match(text) and doc.position(line) >= 0.5 and _in_tail(doc, line):
+        elif doc.position(line) >= 0.5 and _BIO_RE.match(text) and _in_tail(doc, line):
             yield doc.whole("author_bio", line, "author biography", 0.8)
         elif line.words <= 15 and (
             ("@" in text and _EMAIL_RE.fullmatch(text)) or _CONTACT_RE.search(text)
