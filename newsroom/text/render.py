@@ -63,12 +63,18 @@ def segments(
     block is not rendered); text of a block outside its sentences becomes gap runs.
     ``marks`` may overlap each other and any boundary. Concatenating the pieces of a block
     gives ``text[block.start:block.end]`` exactly.
+
+    Linear in the input: sentences and marks are sorted once and swept with the blocks in
+    text order; a run only looks at the marks still open at its start.
     """
     ordered_sentences = sorted(sentences, key=lambda s: (s.start, s.end))
     ordered_marks = sorted(marks, key=lambda m: (m.start, m.end))
-    result: list[BlockSegments] = []
+    order = sorted(range(len(blocks)), key=lambda i: (blocks[i].start, blocks[i].end))
+    result: list[BlockSegments | None] = [None] * len(blocks)
+    sweep = _MarkSweep(ordered_marks)
     cursor = 0
-    for block in blocks:
+    for block_index in order:
+        block = blocks[block_index]
         while cursor < len(ordered_sentences) and ordered_sentences[cursor].start < block.start:
             cursor += 1
         inside: list[Spanned] = []
@@ -77,7 +83,6 @@ def segments(
             if ordered_sentences[index].end <= block.end:
                 inside.append(ordered_sentences[index])
             index += 1
-        block_marks = [m for m in ordered_marks if m.start < block.end and m.end > block.start]
         shown: set[int] = set()
         runs: list[Run] = []
         position = block.start
@@ -85,13 +90,38 @@ def segments(
             if sentence.start < position:  # overlapping input: keep the first one
                 continue
             if sentence.start > position:
-                runs.append(_run(text, None, position, sentence.start, block_marks, shown))
-            runs.append(_run(text, sentence, sentence.start, sentence.end, block_marks, shown))
+                runs.append(_run(text, None, position, sentence.start, sweep, shown))
+            runs.append(_run(text, sentence, sentence.start, sentence.end, sweep, shown))
             position = sentence.end
         if position < block.end:
-            runs.append(_run(text, None, position, block.end, block_marks, shown))
-        result.append(BlockSegments(block=block, runs=tuple(runs)))
-    return result
+            runs.append(_run(text, None, position, block.end, sweep, shown))
+        result[block_index] = BlockSegments(block=block, runs=tuple(runs))
+    return result  # type: ignore[return-value]
+
+
+class _MarkSweep:
+    """The marks overlapping ``[start, end)``, for ranges asked in text order; a range that
+    goes back (overlapping blocks) rewinds the sweep."""
+
+    __slots__ = ("_marks", "_next", "_open", "_reach")
+
+    def __init__(self, ordered_marks: list[Spanned]) -> None:
+        self._marks = ordered_marks
+        self._next = 0  # first mark not yet opened (marks are sorted by start)
+        self._open: list[Spanned] = []  # opened marks that may still reach later ranges
+        self._reach = 0  # end of the last range asked
+
+    def covering(self, start: int, end: int) -> list[Spanned]:
+        if start < self._reach:
+            self._next, self._open = 0, []
+        self._reach = end
+        marks = self._marks
+        while self._next < len(marks) and marks[self._next].start < end:
+            self._open.append(marks[self._next])
+            self._next += 1
+        if self._open:
+            self._open = [m for m in self._open if m.end > start]
+        return self._open
 
 
 def _run(
@@ -99,10 +129,12 @@ def _run(
     sentence: Any | None,
     start: int,
     end: int,
-    marks: list[Spanned],
+    sweep: _MarkSweep,
     shown: set[int],
 ) -> Run:
-    covering = [m for m in marks if m.start < end and m.end > start]
+    covering = sweep.covering(start, end)
+    if not covering:
+        return Run(sentence, start, end, (Piece(text[start:end], start, end),))
     cuts = {start, end}
     for mark in covering:
         cuts.update(p for p in (mark.start, mark.end) if start < p < end)

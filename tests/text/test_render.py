@@ -123,3 +123,30 @@ def test_every_block_present(marks):
         "body",
         "trailer",
     ]
+
+
+@st.composite
+def overlapping(draw):
+    text = draw(st.text(min_size=1, max_size=40))
+    bounds = st.tuples(st.integers(0, len(text) - 1), st.integers(0, len(text) - 1))
+    spans = st.builds(lambda ab: S(min(ab), max(ab) + 1), bounds)
+    blocks = draw(st.lists(spans, min_size=1, max_size=5))
+    sentences = draw(st.lists(spans, max_size=8))
+    marks = draw(st.lists(spans, max_size=6))
+    return text, blocks, sentences, marks
+
+
+@given(overlapping())
+def test_unsorted_and_overlapping_blocks_get_every_covering_mark(case):
+    text, blocks, sentences, marks = case
+    result = segments(text, blocks, sentences, marks)
+    assert [b.block for b in result] == blocks
+    for block, seg in zip(blocks, result, strict=True):
+        pieces = [p for run in seg.runs for p in run.pieces]
+        assert "".join(p.text for p in pieces) == text[block.start : block.end]
+        for p in pieces:
+            expected = sorted(
+                (m for m in marks if m.start < p.end and m.end > p.start),
+                key=lambda m: (m.start, m.end),
+            )
+            assert list(p.marks) == expected
