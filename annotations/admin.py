@@ -72,9 +72,14 @@ class WorkflowStateFilter(admin.SimpleListFilter):
 
 
 class _YesFilter(admin.SimpleListFilter):
-    """A yes/no filter backed by a rollups filter function."""
+    """A yes/no filter backed by a rollups ``Exists`` condition.
 
-    filter_function: Any = None
+    Filtering by the ``Exists`` itself (a semi-join, one index seek per article) rather
+    than ``pk IN (subquery)``: the IN list would be the matching articles of the whole
+    table, built before the page's LIMIT (SQLite materialises it on every request).
+    """
+
+    condition: Any = None
 
     def lookups(self, request, model_admin):
         return [("yes", "Yes"), ("no", "No")]
@@ -82,28 +87,26 @@ class _YesFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() not in ("yes", "no"):
             return queryset
-        matching = type(self).filter_function(queryset.model.objects.all())
-        if self.value() == "yes":
-            return queryset.filter(pk__in=matching.values("pk"))
-        return queryset.exclude(pk__in=matching.values("pk"))
+        condition = type(self).condition()
+        return queryset.filter(condition if self.value() == "yes" else ~condition)
 
 
 class FalseMisleadingFilter(_YesFilter):
     title = "has false/misleading"
     parameter_name = "false"
-    filter_function = rollups.has_false_or_misleading
+    condition = rollups.false_or_misleading_exists
 
 
 class PendingFlagsFilter(_YesFilter):
     title = "has pending flags"
     parameter_name = "pending"
-    filter_function = rollups.has_pending_flags
+    condition = rollups.pending_flags_exists
 
 
 class UncheckedFilter(_YesFilter):
     title = "has unchecked sentences"
     parameter_name = "unchecked"
-    filter_function = rollups.has_unchecked
+    condition = rollups.unchecked_exists
 
 
 class AssignedToFilter(admin.SimpleListFilter):
@@ -229,6 +232,8 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ("title", "url", "raw_text")
     date_hierarchy = "published"
     list_per_page = 50
+    # A filtered page shows "N results" without a second COUNT(*) over the whole table.
+    show_full_result_count = False
     actions = (
         "send_to_review",
         "approve",

@@ -163,9 +163,14 @@ def _has_counted_fact_check(**filters: Any) -> Exists:
     return Exists(_fact_checks(**filters))
 
 
+def false_or_misleading_exists() -> Exists:
+    """True for an article with a counted sentence checked false or misleading."""
+    return _has_counted_fact_check(status__in=[Status.FALSE, Status.MISLEADING])
+
+
 def has_false_or_misleading(qs: QuerySet[Article]) -> QuerySet[Article]:
     """Articles with at least one counted sentence checked false or misleading."""
-    return qs.filter(_has_counted_fact_check(status__in=[Status.FALSE, Status.MISLEADING]))
+    return qs.filter(false_or_misleading_exists())
 
 
 def _unchecked_sentence(article_ref: str = "pk") -> Exists:
@@ -177,9 +182,14 @@ def _unchecked_sentence(article_ref: str = "pk") -> Exists:
     )
 
 
+def unchecked_exists() -> Exists:
+    """True for an article with a counted sentence still unchecked (row or no row)."""
+    return _unchecked_sentence()
+
+
 def has_unchecked(qs: QuerySet[Article]) -> QuerySet[Article]:
     """Articles with at least one counted sentence still unchecked (row or no row)."""
-    return qs.filter(_unchecked_sentence())
+    return qs.filter(unchecked_exists())
 
 
 def has_open(qs: QuerySet[Article]) -> QuerySet[Article]:
@@ -187,13 +197,16 @@ def has_open(qs: QuerySet[Article]) -> QuerySet[Article]:
     return qs.filter(_unchecked_sentence() | _has_counted_fact_check(status__in=OPEN_STATUSES))
 
 
+def pending_flags_exists() -> Exists:
+    """True for an article with at least one suggested (undecided) artifact flag."""
+    return Exists(
+        ArtifactFlag.objects.filter(article=OuterRef("pk"), state=ArtifactFlag.State.SUGGESTED)
+    )
+
+
 def has_pending_flags(qs: QuerySet[Article]) -> QuerySet[Article]:
     """Articles with at least one suggested (undecided) artifact flag."""
-    return qs.filter(
-        Exists(
-            ArtifactFlag.objects.filter(article=OuterRef("pk"), state=ArtifactFlag.State.SUGGESTED)
-        )
-    )
+    return qs.filter(pending_flags_exists())
 
 
 def assigned_to(qs: QuerySet[Article], user: Any) -> QuerySet[Article]:
