@@ -29,6 +29,11 @@ class Phrase:
     # ``triggers`` occurs in the line: a cheap prefilter for prose paragraphs.
     anywhere: re.Pattern[str] | None = None
     triggers: tuple[str, ...] = ()
+    # Lower-case words of which every line ``anywhere`` matches holds at least one (read
+    # off the pattern; exact unless the text holds a character that re.IGNORECASE folds
+    # to ASCII, see ``Document.folds``): the gate on short lines, where ``triggers`` do
+    # not apply.
+    needs: tuple[str, ...] = ()
 
 
 SHORT_LINE = 6
@@ -146,6 +151,18 @@ PHRASES: tuple[Phrase, ...] = (
             "€",
             "£",
         ),
+        needs=(
+            "sign",
+            "subscribe",
+            "register",
+            "newsletter",
+            "inbox",
+            "click here",
+            "day",
+            "week",
+            "month",
+            "year",
+        ),
     ),
     Phrase(
         "cookie_notice",
@@ -168,6 +185,15 @@ PHRASES: tuple[Phrase, ...] = (
             r"privacy (?:settings|preferences)|do not sell my (?:personal )?information)\b.{0,200}$"
         ),
         ("cookie", "consent", "by continuing", "by using", "by browsing", "privacy", "do not sell"),
+        needs=(
+            "cookie",
+            "manage",
+            "by continuing",
+            "by using",
+            "by browsing",
+            "privacy",
+            "do not sell",
+        ),
     ),
     Phrase(
         "copyright_footer",
@@ -190,6 +216,7 @@ PHRASES: tuple[Phrase, ...] = (
             r".{0,300})$"
         ),
         ("all right", "syndicated", "transcript"),
+        needs=("all right", "syndicated", "transcript"),
     ),
     Phrase(
         "comment_form",
@@ -230,6 +257,17 @@ PHRASES: tuple[Phrase, ...] = (
             "to hear",
             "letter to the editor",
         ),
+        needs=(
+            "comment",
+            "reply",
+            "response",
+            "email address",
+            "required fields",
+            "log",
+            "sign",
+            "to hear",
+            "letter to the editor",
+        ),
     ),
     Phrase(
         "navigation",
@@ -250,6 +288,7 @@ PHRASES: tuple[Phrase, ...] = (
         40,
         _p(r"^.{0,80}\b\d+(?:st|nd|rd|th) Ld-Writethru\b.*$"),
         ("writethru",),
+        needs=("writethru",),
     ),
     Phrase(
         "related_links",
@@ -343,9 +382,9 @@ def phrase_for(doc: Document, line: Line) -> Phrase | None:
 
     One match of a combined regex holding the whole-line patterns of every family whose
     ``max_words`` admits the line; then, in family order and only for families before
-    the one found, the slower keyword-anywhere patterns: on a short line all of them, on
-    a longer one only those whose trigger words occur in it (one regex search finds
-    them). A line that reports speech ("…, officials said") skips the anywhere patterns.
+    the one found, the slower keyword-anywhere patterns: on a short line those whose
+    ``needs`` words occur in it, on a longer one those whose trigger words occur in its
+    head. A line that reports speech ("…, officials said") skips the anywhere patterns.
     """
     cache = doc.phrases
     if line.index in cache:
@@ -359,7 +398,7 @@ def phrase_for(doc: Document, line: Line) -> Phrase | None:
             # Families whose keyword-anywhere pattern may run: all on a short line, else
             # those with a trigger word in the line's head (one flat pass over the words).
             if words <= SHORT_LINE:
-                triggered = None
+                triggered = None if doc.folds else {n for word, n in _NEEDS if word in line.lower}
             else:
                 head = line.lower[:TRIGGER_WINDOW]
                 triggered = {number for word, number in _TRIGGERS if word in head}
@@ -396,6 +435,8 @@ _TIERS = [
 _MAX_WORDS = _TIER_LIMITS[-1]
 _LOOSE = [n for n, p in enumerate(PHRASES) if p.anywhere is not None]
 _TRIGGERS = [(word, n) for n in _LOOSE for word in PHRASES[n].triggers]
+_NEEDS = [(word, n) for n in _LOOSE for word in PHRASES[n].needs]
+assert all(PHRASES[n].needs for n in _LOOSE), "every keyword-anywhere family needs its words"
 
 
 # Keyword-anywhere patterns find their keyword within the first ~120 characters of a

@@ -146,11 +146,16 @@ def is_parenthesised_credit(line: Line) -> bool:
     return bool(words) and all(w[0].isupper() or w in {"via", "of", "and"} for w in words)
 
 
-def credit_tail(text: str) -> int | None:
-    """Offset in ``text`` where a trailing photo credit starts, or None."""
+def credit_tail(text: str, lower: str | None = None) -> int | None:
+    """Offset in ``text`` where a trailing photo credit starts, or None.
+
+    ``lower`` may pass ``text.lower()`` when it is already at hand.
+    """
     # Credits are short: only the end of the line is searched (keeps long lines cheap).
     window = max(0, len(text) - 130)
-    end = text[window:].lower()
+    # (The markers are ASCII: a same-length lower-cased copy holds them at the same
+    # offsets as the lower-cased slice.)
+    end = lower[window:] if lower is not None and len(lower) == len(text) else text[window:].lower()
     if not (text.endswith(")") or "/" in end or any(m in end for m in _CREDIT_MARKERS)):
         return None
     if text.endswith(")") or any(w in text[window:] for w in _TAIL_LITERALS):
@@ -204,7 +209,7 @@ def captions_and_credits(doc: Document) -> Iterator[Finding]:
         ):
             yield doc.whole("image_caption", line, "gallery widget text", 0.85)
             continue
-        cut = credit_tail(text)
+        cut = credit_tail(text, line.lower)
         lead = _CAPTION_LEAD_RE.match(text) if line.lower.startswith(_CAPTION_WORDS) else None
         is_caption = cut is not None or lead is not None or line.index in full_of_truncated
         if not is_caption:

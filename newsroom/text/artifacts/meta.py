@@ -90,6 +90,8 @@ _ROLE_RE = re.compile(
     rf"^(?:{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}},\s+)?(?:{_NAME_WORD}\s+){{0,4}}"
     r"(?:Writer|Columnist|Correspondent|Reporter|Editor|Contributor|Producer|Staff|Critic)s?$"
 )
+_ROLE_NOUNS = "Writer Columnist Correspondent Reporter Editor Contributor Producer Staff Critic"
+_ROLE_ENDINGS = tuple(noun + plural for noun in _ROLE_NOUNS.split() for plural in ("", "s"))
 _AFFILIATION_RE = re.compile(
     rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}},\s+(?:[A-Z][\w.'’-]*\s+){{0,4}}"
     r"(?:University|College|Institute|School|Centre|Center|Foundation|Academy)\b[^.!?]{0,60}$"
@@ -177,8 +179,10 @@ def byline_kind(doc: Document, line: Line, text: str) -> tuple[str, float] | Non
     """Why ``text`` (a line or part of one) is an attribution, as (reason, confidence)."""
     if len(text) > MAX_META_LINE:
         return None
-    lower = text.lower()
-    words = len(text.split())
+    if text is line.text:  # the whole line: its lower-cased copy and word count are known
+        lower, words = line.lower, line.words
+    else:
+        lower, words = text.lower(), len(text.split())
     if lower.startswith("by"):
         if _BY_STRICT_RE.match(text) or lower == "by":
             return "author line", 0.9
@@ -192,9 +196,9 @@ def byline_kind(doc: Document, line: Line, text: str) -> tuple[str, float] | Non
         and _CONTRIB_RE.search(text)
     ):
         return "contributor credit", 0.85
-    if words <= 10 and _ROLE_RE.match(text):
+    if words <= 10 and text.endswith(_ROLE_ENDINGS) and _ROLE_RE.match(text):
         return "author role", 0.75
-    if words <= 14 and _AFFILIATION_RE.match(text):
+    if words <= 14 and "," in text and _AFFILIATION_RE.match(text):
         return "author and affiliation", 0.7
     if words == 1 and _DOMAIN_RE.match(text):
         return "site attribution", 0.6
