@@ -402,6 +402,9 @@ def phrase_for(doc: Document, line: Line) -> Phrase | None:
             else:
                 head = line.lower[:TRIGGER_WINDOW]
                 triggered = {number for word, number in _TRIGGERS if word in head}
+                if triggered and not doc.folds:  # the needed words rule some out cheaply
+                    lower = line.lower
+                    triggered = {n for n in triggered if any(w in lower for w in PHRASES[n].needs)}
             for number in _LOOSE:
                 if number >= strict:
                     break

@@ -188,7 +188,8 @@ def captions_and_credits(doc: Document) -> Iterator[Finding]:
         if len(text) <= 110 and (
             is_credit(text, standalone=True)
             or (
-                is_parenthesised_credit(line)
+                text[0] == "("
+                and is_parenthesised_credit(line)
                 and (prev := doc.neighbour(line.index, -1)) is not None
                 and not prev.ends_sentence
             )
