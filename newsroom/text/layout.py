@@ -211,7 +211,7 @@ _MONTHS = {
     )
     for name in names
 }
-_MONTH = r"(?P<mname>(?i:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r"))\.?"
+_MONTH = r"(?P<mname>(?ai:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r"))\.?"
 _WEEKDAY = (
     r"(?:(?i:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?i:day|nesday|sday|urday)?\.?,?\s+)?"
 )

@@ -234,3 +234,12 @@ def test_a_near_date_line_is_not_a_dateline() -> None:
     layout = parse(text)
     assert layout.published is None
     assert [block.role for block in layout.blocks] == [TITLE, BODY, BODY]
+
+
+@pytest.mark.parametrize("line", ["\u017fep 5 2020", "Apr\u0131l 5 2020", "SEP 5 2020"])
+def test_month_names_match_ascii_letters_only(line: str) -> None:
+    # re's IGNORECASE folds long s to "s" and dotless i to "i", which str.lower() keeps: such a
+    # month must simply not parse rather than crash the month lookup.
+    expected = datetime(2020, 9, 5) if line.isascii() else None
+    assert parse_dateline(line) == expected
+    assert parse(f"Title\n{line}\nBody text.").blocks
