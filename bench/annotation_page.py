@@ -24,6 +24,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=1000)
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N", help="print the top N cProfile entries"
+    )
     args = parser.parse_args()
 
     tmp = tempfile.TemporaryDirectory()
@@ -96,6 +99,19 @@ def main() -> None:
         assert response.status_code == 200
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
+    captured = list(queries.captured_queries)
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(10):
+            client.get(url)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
+        for query in captured:
+            print(f"{query['time']:>6} s  {query['sql'][:160]}")
     times.sort()
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     print(
@@ -103,7 +119,7 @@ def main() -> None:
         f"{len(rows[::25])} flags), {args.requests} requests on SQLite:"
     )
     print(
-        f"  median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, {len(queries)} queries, "
+        f"  median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, {len(captured)} queries, "
         f"{len(response.content) // 1024} KiB of HTML"
     )
     tmp.cleanup()
