@@ -9,7 +9,6 @@ the current state.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -21,6 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations import flagging, services
+from annotations.article_html import SentenceRow, article_html, marks_for
 from annotations.forms import (
     AssignForm,
     ClaimEditForm,
@@ -31,10 +31,9 @@ from annotations.forms import (
     VersionMixin,
 )
 from annotations.models import ArtifactFlag, Claim, Evidence, FactCheck
-from annotations.rollups import article_progress
+from annotations.rollups import Progress, article_progress
 from newsroom.models import Article, Block, Sentence
 from newsroom.text.attribution import suggest_claimant
-from newsroom.text.render import segments
 
 CHANGE_PERM = "annotations.change_factcheck"
 # Sentences shown before and after the selected one in the panel.
@@ -43,98 +42,42 @@ CONTEXT_SENTENCES = 2
 STATUS_KEYS = [(str(i), s.value, s.label) for i, s in enumerate(FactCheck.Status, start=1)]
 
 
-def _progress(article: Article) -> Any:
+def _progress(article: Article) -> Progress:
     """Sentence counts by status, without sentences inside confirmed artifacts (one query)."""
     return article_progress(article)
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """Something drawn over the text: an artifact flag or a claim."""
+def _page_progress(
+    sentences: list[SentenceRow], statuses: dict[int, str], flags: list[ArtifactFlag]
+) -> Progress:
+    """The progress bar's counts from rows the page has loaded anyway (no query).
 
-    start: int
-    end: int
-    css: str
-    label: str
-    title: str
-
-
-def _marks(flags: list[ArtifactFlag], claims: list[Claim]) -> list[Mark]:
-    marks = [
-        Mark(
-            f.start,
-            f.end,
-            f"flag flag-{f.state} kind-{f.kind}",
-            f.get_kind_display(),
-            f"{f.get_kind_display()} ({f.get_state_display().lower()}): {f.reason}".rstrip(": "),
-        )
-        for f in flags
-    ]
-    marks += [
-        Mark(
-            c.start,
-            c.end,
-            "claim-mark",
-            "",
-            f"Claim ({c.get_claim_type_display().lower()})"
-            + (f" by {c.claimant}" if c.claimant else ""),
-        )
-        for c in claims
-    ]
-    return marks
-
-
-def _article_blocks(
-    article: Article,
-    blocks: list[Block],
-    sentences: list[Sentence],
-    fact_checks: dict[int, FactCheck],
-    marks: list[Mark],
-    claimed: set[int],
-    selected: Sentence | None,
-) -> list[dict[str, Any]]:
-    """Render data for the template: blocks → runs → pieces, every value precomputed."""
-    rows = []
-    selected_pk = selected.pk if selected else None
-    for seg in segments(article.raw_text, blocks, sentences, marks):
-        runs = []
-        for run in seg.runs:
-            # A run without marks renders as one escaped text node (the common, fast case).
-            plain = run.pieces[0].text if len(run.pieces) == 1 and not run.pieces[0].marks else None
-            pieces = []
-            if plain is None:
-                pieces = [
-                    {
-                        "text": p.text,
-                        "css": " ".join(m.css for m in p.marks),
-                        "title": "; ".join(m.title for m in p.marks),
-                        "label": " · ".join(m.label for m in p.opens if m.label),
-                        "flagged": any(m.label for m in p.marks),
-                    }
-                    for p in run.pieces
-                ]
-            sentence = run.sentence
-            if sentence is None:
-                runs.append({"pk": None, "plain": plain, "pieces": pieces})
-                continue
-            fact_check = fact_checks.get(sentence.pk)
-            css = f"sentence st-{fact_check.status if fact_check else 'unchecked'}"
-            if sentence.pk in claimed:
-                css += " has-claim"
-            if sentence.pk == selected_pk:
-                css += " selected"
-            runs.append(
-                {
-                    "pk": sentence.pk,
-                    "start": sentence.start,
-                    "end": sentence.end,
-                    "css": css,
-                    "plain": plain,
-                    "pieces": pieces,
-                }
-            )
-        rows.append({"role": seg.block.role, "runs": runs})
-    return rows
+    Same rules as ``annotations.rollups`` (a test holds them equal): a sentence wholly
+    inside one confirmed flag is not counted; no FactCheck row counts as unchecked. The
+    roll-up query costs more to build in the ORM than this loop over 1,000 sentences.
+    Only the counts are computed: ``last_activity`` and ``assignees`` are left empty (the
+    page does not show them).
+    """
+    confirmed = sorted((f.start, f.end) for f in flags if f.state == ArtifactFlag.State.CONFIRMED)
+    counts = dict.fromkeys(FactCheck.Status.values, 0)
+    excluded = reach = index = 0
+    for sentence in sorted(sentences, key=lambda s: s.start):
+        # reach = the furthest end of the confirmed flags starting at or before it.
+        while index < len(confirmed) and confirmed[index][0] <= sentence.start:
+            reach = max(reach, confirmed[index][1])
+            index += 1
+        if reach >= sentence.end:
+            excluded += 1
+        else:
+            counts[statuses.get(sentence.pk, FactCheck.Status.UNCHECKED)] += 1
+    return Progress(
+        counts=counts,
+        total=len(sentences) - excluded,
+        excluded=excluded,
+        pending_flags=sum(f.state == ArtifactFlag.State.SUGGESTED for f in flags),
+        workflow_state="",
+        last_activity=None,
+    )
 
 
 def _timeline(sentence: Sentence, fact_check: FactCheck | None) -> list[dict[str, Any]]:
@@ -343,38 +286,44 @@ def _render_page(
     **panel: Any,
 ) -> HttpResponse:
     blocks = list(article.blocks.all())
-    sentences = list(article.sentences.only("pk", "block_id", "position", "start", "end"))
-    fact_checks = {
-        fc.sentence_id: fc
-        for fc in FactCheck.objects.filter(article=article).only("sentence_id", "status")
-    }
-    flags = list(ArtifactFlag.objects.filter(article=article))
-    claims = list(Claim.objects.filter(article=article))
-    selected = None
-    if sentences:
-        wanted = str(selected_pk or "")
-        selected = next((s for s in sentences if str(s.pk) == wanted), sentences[0])
-        selected.article = article
+    sentences = [
+        SentenceRow(*values)
+        for values in article.sentences.values_list("pk", "position", "start", "end")
+    ]
+    fact_checks = dict(
+        FactCheck.objects.filter(article=article).values_list("sentence_id", "status")
+    )
+    flags = flagging.panel_flags(article)
+    claims = list(
+        Claim.objects.filter(article=article).only(
+            "sentence_id", "start", "end", "claim_type", "claimant"
+        )
+    )
+    wanted = str(selected_pk or "")
+    row = next((s for s in sentences if str(s.pk) == wanted), sentences[0] if sentences else None)
     context = {
         "article": article,
-        "blocks": _article_blocks(
-            article,
+        "article_html": article_html(
+            article.raw_text,
             blocks,
             sentences,
-            fact_checks,
-            _marks(flags, claims),
-            {c.sentence_id for c in claims},
-            selected,
+            marks_for(flags, claims),
+            statuses=fact_checks,
+            claimed={c.sentence_id for c in claims},
+            selected_pk=row.pk if row else None,
         ),
         "title_block": any(b.role == Block.Role.TITLE for b in blocks),
-        "progress": _progress(article),
+        "progress": _page_progress(sentences, fact_checks, flags),
         "status_keys": STATUS_KEYS,
         "flag_kinds": ArtifactFlag._meta.get_field("kind").choices,
         "can_flag": request.user.has_perm("annotations.change_artifactflag"),
         "flag_add_url": reverse("annotations:flag-add", args=[article.pk]),
-        "flags": flagging.panel_flags(article),
+        "flags": flags,
     }
-    if selected:
+    if row:
+        selected = Sentence(
+            pk=row.pk, article=article, position=row.position, start=row.start, end=row.end
+        )
         context.update(panel_context(request, selected, **panel))
     return render(request, "annotations/article_detail.html", context, status=status)
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from annotations import services
 from annotations.models import ArtifactFlag, Claim, Evidence, FactCheck
+from annotations.rollups import article_progress
 from newsroom.models import Sentence
 from tests.factories import article_with_sentences, imported_article
 
@@ -227,6 +228,50 @@ def test_progress_excludes_sentences_inside_confirmed_artifacts(viewer_client):
     body = viewer_client.get(article.get_absolute_url()).content.decode()
     assert "of 3 sentences" in body and "1 inside confirmed artifacts" in body
     assert 'class="flag flag-confirmed kind-comment_form"' in body
+
+
+def test_page_progress_equals_the_roll_up_query(viewer_client, editor):
+    """The page counts from its loaded rows; the roll-ups count in SQL: same figures."""
+    article = article_with_sentences(12)
+    s = article.sentence_list
+    for sentence, status in [
+        (s[0], "false"),
+        (s[2], "accurate"),
+        (s[5], "false"),
+        (s[9], "opinion"),
+    ]:
+        services.set_status(sentence=sentence, status=status, user=editor, expected_version=0)
+    flag = ArtifactFlag.objects.create
+    flag(article=article, kind="comment_form", start=s[2].start, end=s[3].end, state="confirmed")
+    flag(article=article, kind="comment_form", start=s[4].start - 1, end=s[4].end - 1)
+    flag(
+        article=article, kind="comment_form", start=s[5].start, end=s[5].end - 2, state="confirmed"
+    )
+    flag(
+        article=article,
+        kind="newsletter_prompt",
+        start=s[6].start - 5,
+        end=s[6].end + 3,
+        state="confirmed",
+    )
+    flag(article=article, kind="related_links", start=s[7].start, end=s[7].end, state="dismissed")
+    flag(
+        article=article,
+        kind="newsletter_prompt",
+        start=s[9].start,
+        end=s[11].end,
+        state="confirmed",
+    )
+    flag(article=article, kind="comment_form", start=s[10].start, end=s[10].end, state="suggested")
+    page = viewer_client.get(article.get_absolute_url()).context["progress"]
+    expected = article_progress(article)
+    assert (page.counts, page.total, page.excluded) == (
+        expected.counts,
+        expected.total,
+        expected.excluded,
+    )
+    assert page.pending_flags == expected.pending_flags == 2
+    assert (expected.total, expected.excluded) == (6, 6)  # s2 s3 s6 s9 s10 s11 inside
 
 
 def _annotate(article, user, every=7):
