@@ -190,6 +190,117 @@ def test_change_page_query_count_is_constant(
     assert response.status_code == 200
 
 
+# --- Sorting by roll-up columns -------------------------------------------------------------
+
+
+def _column(name):
+    from annotations.admin import ArticleAdmin
+
+    return ArticleAdmin.list_display.index(name) + 1  # after the action checkbox
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_changelist_sorts_by_false_misleading_count(editor_client, descending):
+    articles = []
+    for falses in (2, 0, 3, 1):
+        article = article_with_sentences(4, title=f"Sorted {falses}")
+        for sentence in article.sentence_list[:falses]:
+            check(sentence, S.FALSE)
+        articles.append((falses, article.pk))
+    order = f"{'-' if descending else ''}{_column('false_misleading')}"
+    response = editor_client.get(CHANGELIST, {"o": order})
+    shown = [a.pk for a in response.context["cl"].result_list]
+    expected = [pk for _, pk in sorted(articles, reverse=descending)]
+    assert shown == expected
+    counts = [a.false_misleading_count for a in response.context["cl"].result_list]
+    assert counts == sorted(counts, reverse=descending)
+
+
+@pytest.mark.parametrize(
+    "column", ["workflow", "progress", "false_misleading", "pending", "last_activity", "title"]
+)
+@pytest.mark.parametrize("n", [3, 30])
+def test_sorted_changelist_query_count_is_constant(
+    editor_client, editor, column, n, django_assert_max_num_queries
+):
+    _populate(n, editor)
+    with django_assert_max_num_queries(12):
+        response = editor_client.get(CHANGELIST, {"o": f"-{_column(column)}"})
+    assert len(response.context["cl"].result_list) == n
+
+
+def test_approve_override_page_lists_guard_reasons(editor_client):
+    article = article_with_sentences(3)
+    ArticleReview.objects.create(article=article, state=State.IN_REVIEW)
+    response = action(editor_client, "approve_with_override", [article])
+    assert "3 sentences are still open" in response.content.decode()
+
+
+# --- Date hierarchy -------------------------------------------------------------------------
+
+
+def _dated_articles():
+    from datetime import UTC, datetime
+
+    moments = [
+        datetime(2019, 12, 31, 23, 30, tzinfo=UTC),
+        datetime(2021, 3, 1, 0, 0, tzinfo=UTC),
+        datetime(2021, 3, 31, 23, 59, tzinfo=UTC),
+        datetime(2021, 7, 4, 12, 0, tzinfo=UTC),
+        datetime(2024, 2, 29, 8, 0, tzinfo=UTC),
+    ]
+    articles = [ArticleFactory(published=moment) for moment in moments]
+    ArticleFactory(published=None)
+    ArticleReview.objects.create(article=articles[1], state=State.IN_REVIEW)
+    return articles
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"published__year": "2021"},
+        {"published__year": "2021", "published__month": "3"},
+        {"published__year": "2021", "published__month": "3", "published__day": "31"},
+        {"published__year": "2020"},
+        {"workflow": "in_review"},
+        {"workflow": "approved"},
+        {"q": "no such article"},
+    ],
+)
+def test_date_hierarchy_links_are_djangos(editor_client, params):
+    from django.contrib.admin.templatetags.admin_list import date_hierarchy
+
+    from annotations.templatetags.review_admin import seeking_date_hierarchy
+
+    _dated_articles()
+    response = editor_client.get(CHANGELIST, params)
+    assert response.status_code == 200
+    cl = response.context["cl"]
+    assert seeking_date_hierarchy(cl) == date_hierarchy(cl)
+
+
+def test_date_hierarchy_renders_only_years_with_articles(editor_client):
+    _dated_articles()
+    html = editor_client.get(CHANGELIST).content.decode()
+    for year in ("2019", "2021", "2024"):
+        assert f"?published__year={year}" in html
+    for year in ("2020", "2022", "2023"):
+        assert f"?published__year={year}" not in html
+
+
+def test_date_hierarchy_follows_the_time_zone(editor_client, settings):
+    # 2019-12-31 23:30 UTC is already 2020 in Istanbul (UTC+3).
+    settings.TIME_ZONE = "Europe/Istanbul"
+    from datetime import UTC, datetime
+
+    ArticleFactory(published=datetime(2019, 12, 31, 23, 30, tzinfo=UTC))
+    ArticleFactory(published=datetime(2019, 6, 1, tzinfo=UTC))
+    html = editor_client.get(CHANGELIST).content.decode()
+    assert "?published__year=2020" in html
+    assert "?published__year=2019" in html
+
+
 # --- Filters --------------------------------------------------------------------------------
 
 
