@@ -16,7 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from annotations.models import ArtifactFlag, Claim
-from newsroom.text.render import segments
+from newsroom.text.render import Piece, segments
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,27 +42,19 @@ class SentenceRow:
 
 def marks_for(flags: Iterable[ArtifactFlag], claims: Iterable[Claim]) -> list[Mark]:
     """The marks of an article's artifact flags (labelled by kind) and claims."""
-    marks = [
-        Mark(
-            f.start,
-            f.end,
-            f"flag flag-{f.state} kind-{f.kind}",
-            f.get_kind_display(),
-            f"{f.get_kind_display()} ({f.get_state_display().lower()}): {f.reason}".rstrip(": "),
-        )
-        for f in flags
-    ]
-    marks += [
-        Mark(
-            c.start,
-            c.end,
-            "claim-mark",
-            "",
-            f"Claim ({c.get_claim_type_display().lower()})"
-            + (f" by {c.claimant}" if c.claimant else ""),
-        )
-        for c in claims
-    ]
+    kinds = dict(ArtifactFlag._meta.get_field("kind").flatchoices)
+    states = {value: str(label).lower() for value, label in ArtifactFlag.State.choices}
+    claim_types = {value: str(label).lower() for value, label in Claim.Type.choices}
+    marks = []
+    for f in flags:
+        kind = str(kinds.get(f.kind, f.kind))
+        title = f"{kind} ({states.get(f.state, f.state)}): {f.reason}".rstrip(": ")
+        marks.append(Mark(f.start, f.end, f"flag flag-{f.state} kind-{f.kind}", kind, title))
+    for c in claims:
+        title = f"Claim ({claim_types.get(c.claim_type, c.claim_type)})"
+        if c.claimant:
+            title += f" by {c.claimant}"
+        marks.append(Mark(c.start, c.end, "claim-mark", "", title))
     return marks
 
 
@@ -84,6 +76,8 @@ def article_html(
     """
     out: list[str] = []
     append = out.append
+    status_css: dict[str, str] = {}  # status -> escaped class list (a handful of values)
+    gaps: dict[str, str] = {}  # text between sentences repeats (" ", "\n"): escape once
     for seg in segments(text, blocks, sentences, marks):
         role = escape(seg.block.role)
         tag = "h1" if role == "title" else "p"
@@ -92,7 +86,10 @@ def article_html(
             sentence = run.sentence
             if sentence is not None:
                 pk = int(sentence.pk)
-                css = f"sentence st-{escape(statuses.get(pk, 'unchecked'))}"
+                status = statuses.get(pk, "unchecked")
+                css = status_css.get(status)
+                if css is None:
+                    css = status_css[status] = f"sentence st-{escape(status)}"
                 if pk in claimed:
                     css += " has-claim"
                 extra = ""
@@ -104,20 +101,27 @@ def article_html(
                     f'data-start="{int(sentence.start)}" data-end="{int(sentence.end)}"{extra}>'
                 )
             for piece in run.pieces:
-                if not piece.marks:
+                if piece.marks:
+                    append(_marked(piece))
+                elif sentence is not None:
                     append(escape(piece.text))
-                    continue
-                label = " · ".join(m.label for m in piece.opens if m.label)
-                append(
-                    '<span class="{}"{} title="{}"{}>{}</span>'.format(
-                        escape(" ".join(m.css for m in piece.marks)),
-                        f' data-label="{escape(label)}"' if label else "",
-                        escape("; ".join(m.title for m in piece.marks)),
-                        ' tabindex="0"' if any(m.label for m in piece.marks) else "",
-                        escape(piece.text),
-                    )
-                )
+                else:
+                    gap = gaps.get(piece.text)
+                    if gap is None:
+                        gap = gaps[piece.text] = escape(piece.text)
+                    append(gap)
             if sentence is not None:
                 append("</span>")
         append(f"</{tag}>\n")
     return mark_safe("".join(out))  # noqa: S308 - every part above is escaped or an int
+
+
+def _marked(piece: Piece) -> str:
+    label = " · ".join(m.label for m in piece.opens if m.label)
+    return '<span class="{}"{} title="{}"{}>{}</span>'.format(
+        escape(" ".join(m.css for m in piece.marks)),
+        f' data-label="{escape(label)}"' if label else "",
+        escape("; ".join(m.title for m in piece.marks)),
+        ' tabindex="0"' if any(m.label for m in piece.marks) else "",
+        escape(piece.text),
+    )
