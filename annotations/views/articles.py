@@ -198,12 +198,14 @@ def panel_context(
             article=article,
             position__gte=sentence.position - CONTEXT_SENTENCES,
             position__lte=sentence.position + CONTEXT_SENTENCES + 1,
-        ).only("pk", "position", "start", "end")
+        )
+        .order_by("position")
+        .only("pk", "position", "start", "end")
     )
     text = article.raw_text
     before = [s for s in around if s.position < sentence.position]
     after = [s for s in around if s.position > sentence.position]
-    claims = list(sentence.claims.all())
+    claims = list(sentence.claims.order_by("start", "pk"))
     evidence = list(fact_check.evidence.select_related("added_by")) if fact_check else []
     can_change = services.can_change(request.user)
     can_assign = services.can_assign_others(request.user)
@@ -285,19 +287,23 @@ def _render_page(
     status: int = 200,
     **panel: Any,
 ) -> HttpResponse:
-    blocks = list(article.blocks.all())
+    # Ordered by position explicitly: the models' default ordering goes through the
+    # article (a join and a sort); (article, position) is a unique index.
+    blocks = list(article.blocks.order_by("position"))
     sentences = [
         SentenceRow(*values)
-        for values in article.sentences.values_list("pk", "position", "start", "end")
+        for values in article.sentences.order_by("position").values_list(
+            "pk", "position", "start", "end"
+        )
     ]
     fact_checks = dict(
         FactCheck.objects.filter(article=article).values_list("sentence_id", "status")
     )
     flags = flagging.panel_flags(article)
     claims = list(
-        Claim.objects.filter(article=article).only(
-            "sentence_id", "start", "end", "claim_type", "claimant"
-        )
+        Claim.objects.filter(article=article)
+        .order_by()  # render.segments sorts the marks
+        .only("sentence_id", "start", "end", "claim_type", "claimant")
     )
     wanted = str(selected_pk or "")
     row = next((s for s in sentences if str(s.pk) == wanted), sentences[0] if sentences else None)
