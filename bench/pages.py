@@ -33,7 +33,6 @@ import os
 import platform
 import pstats
 import re
-import statistics
 import sys
 import tempfile
 import time
@@ -175,17 +174,27 @@ def main() -> None:
         print(
             f"{label}: {n_articles:,} articles, {n_sentences:,} sentences"
             + (f" (built in {built:.0f} s)" if built else "")
-            + f"; {args.requests} requests per page, as an editor"
+            + f"; {args.requests} requests per page, as an editor; "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
         )
-        print(f"{'page':36} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+        print(f"{'page':36} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'CPU ms':>7}")
         rows = []
 
-        def report(name: str, figures: tuple[float, float, int]) -> None:
-            median, p95, queries = figures
-            print(f"{name:36} {median:10.1f} {p95:8.1f} {queries:8d}", flush=True)
-            rows.append({"page": name, "median_ms": median, "p95_ms": p95, "queries": queries})
+        def report(name: str, figures: tuple) -> None:
+            median, p95, queries, cpu = figures
+            cpu_text = f"{cpu:7.1f}" if cpu is not None else f"{'':>7}"
+            print(f"{name:36} {median:10.1f} {p95:8.1f} {queries:8d} {cpu_text}", flush=True)
+            rows.append(
+                {
+                    "page": name,
+                    "median_ms": median,
+                    "p95_ms": p95,
+                    "queries": queries,
+                    "cpu_median_ms": cpu,
+                }
+            )
 
-        report(ANNOTATION_PAGE, annotation_page(args.requests))
+        report(ANNOTATION_PAGE, (*annotation_page(args.requests), None))
         for name, url in PAGES:
             report(name, measure(client, url, args.requests))
         results = ROOT / "bench" / "results"
@@ -201,9 +210,9 @@ def main() -> None:
                     "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
                     f"Python {platform.python_version()}",
                     "median_of": "server time through django.test.Client",
+                    "load_average": os.getloadavg(),
                     "pages": rows,
                     "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                    "statistic": statistics.__name__ + ".median",
                 },
                 indent=1,
             )
