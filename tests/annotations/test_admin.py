@@ -158,7 +158,7 @@ def test_changelist_query_count_is_constant(
     editor_client, editor, n, django_assert_max_num_queries
 ):
     _populate(n, editor)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         response = editor_client.get(CHANGELIST)
     assert len(response.context["cl"].result_list) == n
 
@@ -168,7 +168,7 @@ def test_filtered_changelist_query_count_is_constant(
     administrator_client, editor, n, django_assert_max_num_queries
 ):
     _populate(n, editor)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         response = administrator_client.get(
             CHANGELIST, {"false": "yes", "workflow": "in_review", "q": "Article"}
         )
@@ -224,7 +224,7 @@ def test_sorted_changelist_query_count_is_constant(
     editor_client, editor, column, n, django_assert_max_num_queries
 ):
     _populate(n, editor)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         response = editor_client.get(CHANGELIST, {"o": f"-{_column(column)}"})
     assert len(response.context["cl"].result_list) == n
 
