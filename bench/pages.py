@@ -73,7 +73,7 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def annotation_page(requests: int) -> tuple[float, float, int]:
+def annotation_page(requests: int) -> tuple[float, float, int, float | None]:
     """Run bench/annotation_page.py in this process's database, then roll it back."""
     import annotation_page as page_bench
     from django.db import transaction
@@ -91,7 +91,8 @@ def annotation_page(requests: int) -> tuple[float, float, int]:
     found = re.search(r"median ([\d.]+) ms, p95 ([\d.]+) ms, (\d+) queries", out.getvalue())
     if not found:
         raise RuntimeError(f"unexpected output of annotation_page.py: {out.getvalue()!r}")
-    return float(found[1]), float(found[2]), int(found[3])
+    cpu = re.search(r"CPU time median ([\d.]+) ms", out.getvalue())
+    return float(found[1]), float(found[2]), int(found[3]), float(cpu[1]) if cpu else None
 
 
 class _RolledBack(Exception):
@@ -194,7 +195,7 @@ def main() -> None:
                 }
             )
 
-        report(ANNOTATION_PAGE, (*annotation_page(args.requests), None))
+        report(ANNOTATION_PAGE, annotation_page(args.requests))
         for name, url in PAGES:
             report(name, measure(client, url, args.requests))
         results = ROOT / "bench" / "results"
