@@ -78,7 +78,10 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-imported_at", "-id"]
-        indexes = [models.Index(fields=["published"]), models.Index(fields=["source", "-published"])]
+        indexes = [
+            models.Index(fields=["published"]),
+            models.Index(fields=["source", "-published"]),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -19,7 +19,7 @@ def make_user(db, django_user_model) -> Callable:
         name = username or (role or "nobody").replace("-", "_")
         user = django_user_model.objects.create_user(
             username=name,
-            password="pw",  # noqa: S106
+            password="pw",
             is_staff=role in STAFF_ROLES,
             is_superuser=role == ADMINISTRATOR,
         )
