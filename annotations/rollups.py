@@ -20,6 +20,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
+    Count,
     Exists,
     F,
     Func,
@@ -293,7 +294,43 @@ class Progress:
         return ", ".join(parts) or "no sentences"
 
 
+def article_counts(article: Article | int) -> Progress:
+    """Sentence counts by status and pending flags of one article, in two small queries.
+
+    The same rules as ``with_progress`` (a test holds them equal), as one GROUP BY over the
+    article's sentences: far cheaper to build than the page-wide roll-up, which matters on
+    the annotation page. ``workflow_state``, ``last_activity`` and ``assignees`` stay empty.
+    """
+    pk = article if isinstance(article, int) else article.pk
+    rows = (
+        Sentence.objects.filter(article_id=pk)
+        .annotate(
+            excluded=inside_confirmed_artifact(),
+            state=Coalesce(F("fact_check__status"), Value(Status.UNCHECKED.value)),
+        )
+        .order_by()
+        .values_list("excluded", "state")
+        .annotate(n=Count("pk"))
+    )
+    counts = dict.fromkeys(Status.values, 0)
+    excluded = 0
+    for is_excluded, state, n in rows:
+        if is_excluded:
+            excluded += n
+        else:
+            counts[state] += n
+    pending = ArtifactFlag.objects.filter(article_id=pk, state=ArtifactFlag.State.SUGGESTED).count()
+    return Progress(
+        counts=counts,
+        total=sum(counts.values()),
+        excluded=excluded,
+        pending_flags=pending,
+        workflow_state="",
+        last_activity=None,
+    )
+
+
 def article_progress(article: Article | int) -> Progress:
-    """The roll-up of one article, in one query."""
+    """The whole roll-up of one article (workflow state, activity, assignees too), in one query."""
     pk = article if isinstance(article, int) else article.pk
     return Progress.of(with_progress(Article.objects.filter(pk=pk)).get())

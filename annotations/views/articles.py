@@ -31,7 +31,7 @@ from annotations.forms import (
     VersionMixin,
 )
 from annotations.models import ArtifactFlag, Claim, Evidence, FactCheck
-from annotations.rollups import Progress, article_progress
+from annotations.rollups import article_counts
 from newsroom.models import Article, Block, Sentence
 from newsroom.text.attribution import suggest_claimant
 
@@ -40,44 +40,6 @@ CHANGE_PERM = "annotations.change_factcheck"
 CONTEXT_SENTENCES = 2
 # Keyboard digits 1-9 set the statuses in this order.
 STATUS_KEYS = [(str(i), s.value, s.label) for i, s in enumerate(FactCheck.Status, start=1)]
-
-
-def _progress(article: Article) -> Progress:
-    """Sentence counts by status, without sentences inside confirmed artifacts (one query)."""
-    return article_progress(article)
-
-
-def _page_progress(
-    sentences: list[SentenceRow], statuses: dict[int, str], flags: list[ArtifactFlag]
-) -> Progress:
-    """The progress bar's counts from rows the page has loaded anyway (no query).
-
-    Same rules as ``annotations.rollups`` (a test holds them equal): a sentence wholly
-    inside one confirmed flag is not counted; no FactCheck row counts as unchecked. The
-    roll-up query costs more to build in the ORM than this loop over 1,000 sentences.
-    Only the counts are computed: ``last_activity`` and ``assignees`` are left empty (the
-    page does not show them).
-    """
-    confirmed = sorted((f.start, f.end) for f in flags if f.state == ArtifactFlag.State.CONFIRMED)
-    counts = dict.fromkeys(FactCheck.Status.values, 0)
-    excluded = reach = index = 0
-    for sentence in sorted(sentences, key=lambda s: s.start):
-        # reach = the furthest end of the confirmed flags starting at or before it.
-        while index < len(confirmed) and confirmed[index][0] <= sentence.start:
-            reach = max(reach, confirmed[index][1])
-            index += 1
-        if reach >= sentence.end:
-            excluded += 1
-        else:
-            counts[statuses.get(sentence.pk, FactCheck.Status.UNCHECKED)] += 1
-    return Progress(
-        counts=counts,
-        total=len(sentences) - excluded,
-        excluded=excluded,
-        pending_flags=sum(f.state == ArtifactFlag.State.SUGGESTED for f in flags),
-        workflow_state="",
-        last_activity=None,
-    )
 
 
 def _timeline(sentence: Sentence, fact_check: FactCheck | None) -> list[dict[str, Any]]:
@@ -319,7 +281,7 @@ def _render_page(
             selected_pk=row.pk if row else None,
         ),
         "title_block": any(b.role == Block.Role.TITLE for b in blocks),
-        "progress": _page_progress(sentences, fact_checks, flags),
+        "progress": article_counts(article),
         "status_keys": STATUS_KEYS,
         "flag_kinds": ArtifactFlag._meta.get_field("kind").choices,
         "can_flag": request.user.has_perm("annotations.change_artifactflag"),
@@ -341,7 +303,7 @@ def _respond(
     page with the panel's errors or conflict (plain POST that did not)."""
     if request.htmx:
         context = panel_context(request, sentence, **panel)
-        context["progress"] = _progress(sentence.article)
+        context["progress"] = article_counts(sentence.article)
         context["oob"] = True
         return render(request, "annotations/sentence_panel.html#panel", context, status=status)
     if status == 200 and not panel:
