@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from newsroom.models import Article, Sentence
+from newsroom.models import Article, Sentence, safe_link
 
 
 def artifact_kind_choices() -> list[tuple[str, str]]:
@@ -231,6 +231,10 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+    @property
+    def safe_url(self) -> str:
+        return safe_link(self.url)
 
 
 class ArticleReview(models.Model):

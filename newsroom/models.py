@@ -11,6 +11,17 @@ from django.db import models
 from django.db.models import Count, F, Q
 from django.urls import reverse
 
+SAFE_URL_SCHEMES = ("http://", "https://")
+
+
+def safe_link(url: str) -> str:
+    """``url`` when it is an http(s) URL, else "": the only URLs a page may put in an href.
+
+    Forms and the importer already refuse other schemes; this guards the pages against a
+    ``javascript:`` URL that reached the database some other way.
+    """
+    return url if url.strip().lower().startswith(SAFE_URL_SCHEMES) else ""
+
 
 class Source(models.Model):
     """A publication the articles come from."""
@@ -88,6 +99,10 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("annotations:article-detail", args=[self.pk])
+
+    @property
+    def safe_url(self) -> str:
+        return safe_link(self.url)
 
     def text_of(self, span: Block | Sentence) -> str:
         return self.raw_text[span.start : span.end]
