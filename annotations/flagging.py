@@ -30,6 +30,8 @@ State = ArtifactFlag.State
 Origin = ArtifactFlag.Origin
 DECISIONS = (State.CONFIRMED, State.DISMISSED)
 _REASON_MAX = ArtifactFlag._meta.get_field("reason").max_length
+# Rows per INSERT when storing an import batch's flags (Django 6 otherwise sends one).
+_FLAG_BATCH_SIZE = 500
 # Kinds whose span is whitespace by definition: an editor's selection is not trimmed.
 _WHITESPACE_KINDS = frozenset({"stray_whitespace"})
 
@@ -74,10 +76,33 @@ def store_suggestions(*, article: Article, findings: Iterable[Finding]) -> list[
     outside the raw text raises ``ValueError`` (and so rolls the import back); findings
     repeating the same (kind, start, end) are stored once.
     """
-    flags = [_flag_from_finding(article, f) for f in _check_findings(article, findings)]
-    if not flags:
-        return []
-    return bulk_create_with_history(flags, ArtifactFlag, default_user=article.imported_by)
+    return store_suggestions_many([(article, findings)])
+
+
+@transaction.atomic
+def store_suggestions_many(
+    items: Iterable[tuple[Article, Iterable[Finding]]],
+) -> list[ArtifactFlag]:
+    """``store_suggestions`` for many newly imported articles at once (an import batch).
+
+    The flags of all articles in one ``bulk_create`` and their history rows in one bulk
+    insert per importing user (each history row carries its article's ``imported_by``).
+    Any invalid finding raises ``ValueError`` before anything is written.
+    """
+    by_user: dict[object, list[ArtifactFlag]] = {}
+    for article, findings in items:
+        flags = [_flag_from_finding(article, f) for f in _check_findings(article, findings)]
+        if flags:
+            by_user.setdefault(article.imported_by_id, []).extend(flags)
+    stored: list[ArtifactFlag] = []
+    for flags in by_user.values():
+        stored += bulk_create_with_history(
+            flags,
+            ArtifactFlag,
+            batch_size=_FLAG_BATCH_SIZE,
+            default_user=flags[0].article.imported_by,
+        )
+    return stored
 
 
 def _locked(flag: ArtifactFlag) -> ArtifactFlag:

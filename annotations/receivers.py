@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
-from newsroom.signals import article_imported
+from newsroom.signals import articles_imported
 
-from .flagging import store_suggestions
+from .flagging import store_suggestions_many
 
 
-@receiver(article_imported, dispatch_uid="annotations.store_suggested_flags")
-def store_suggested_flags(sender, *, article, findings, **kwargs) -> None:
-    """Every finding of a newly imported article becomes a suggested flag.
+@receiver(articles_imported, dispatch_uid="annotations.store_suggested_flags")
+def store_suggested_flags(sender, *, items, **kwargs) -> None:
+    """Every finding of the newly imported articles becomes a suggested flag.
 
-    Runs inside the import's transaction: if storing fails, the article is not imported.
+    One bulk insert of flags (and one of their history rows) per imported batch. Runs
+    inside the import's transaction: if storing fails, the batch is not imported as is
+    (the importer retries its articles one by one).
     """
-    store_suggestions(article=article, findings=findings)
+    store_suggestions_many(items)

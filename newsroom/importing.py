@@ -1,12 +1,16 @@
 """Import articles: the one atomic, idempotent entry point.
 
 The command line (``import_articles``), the upload page and tests all call these
-functions. Each article is saved all-or-nothing in its own savepoint: the Article row,
-its layout blocks and sentences (``bulk_create``), then ``article_imported`` is sent
-inside it so that receivers (suggested artifact flags) commit or roll back with it.
-Savepoints are grouped in batches of ``BATCH_ARTICLES`` per transaction (one duplicate
-query and one commit per batch). A bad record is reported and skipped, its savepoint
-rolled back; every good one is still imported.
+functions. Records are saved in batches of ``BATCH_ARTICLES`` per transaction (one
+duplicate query and one commit per batch). A batch of new articles is written at once,
+in one savepoint: one ``bulk_create`` for its Article rows, one for their layout blocks,
+one for their sentences, then ``articles_imported`` is sent once so that receivers
+(suggested artifact flags) store the whole batch in bulk and commit or roll back with
+it. If anything in that savepoint raises (a duplicate that raced in, a receiver refusing
+an article, bad data), it is rolled back and the batch is saved again article by article,
+each all-or-nothing in its own savepoint: a bad record is reported and skipped, every
+good one is still imported. Single records (``import_record``, pasted text) take the
+same path as a batch of one.
 
 Idempotency: ``Article.content_hash`` is ``readers.content_hash(title, text)``. A record
 whose hash exists is reported as already imported, with the existing article; the unique
@@ -46,7 +50,7 @@ from newsroom.readers import (
     read_paths,
     read_stream,
 )
-from newsroom.signals import article_imported
+from newsroom.signals import article_imported, articles_imported
 
 __all__ = [
     "ImportResult",
@@ -61,7 +65,10 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+# Rows per INSERT statement for blocks and sentences (Django 6 sends a whole
+# bulk_create as one statement unless told), and for articles (long texts).
 BATCH_SIZE = 500
+ARTICLE_BATCH_SIZE = 100
 # Articles per transaction of a long import (each in its own savepoint), and a cap on
 # the characters a batch holds in memory.
 BATCH_ARTICLES = 100
@@ -146,6 +153,9 @@ def import_record(
     return _Writer(user=user, dry_run=dry_run).write([record])[0]
 
 
+type _Pending = tuple[int, Record, Analysis, str]  # index in the batch, record, analysis, hash
+
+
 class _Writer:
     """Saves records batch by batch: one transaction per batch, a savepoint per article.
 
@@ -168,7 +178,7 @@ class _Writer:
         if analyses is None:
             analyses = analyse_many(records, tz=self.tz)
         results: list[ImportResult | None] = [None] * len(records)
-        pending: list[tuple[int, Record, Analysis, str]] = []
+        pending: list[_Pending] = []
         for i, (record, analysis) in enumerate(zip(records, analyses, strict=True)):
             if isinstance(analysis, str):
                 results[i] = ImportResult(Status.FAILED, record.location, message=analysis)
@@ -176,7 +186,11 @@ class _Writer:
             pending.append((i, record, analysis, content_hash(analysis.title, record.text)))
         existing = _existing([digest for *_, digest in pending]) if pending else {}
         with nullcontext() if self.dry_run else transaction.atomic():
-            for i, record, analysis, digest in pending:
+            to_save: list[_Pending] = []
+            copies: list[_Pending] = []  # same content as an earlier record of the batch
+            claimed: set[str] = set()
+            for item in pending:
+                i, record, analysis, digest = item
                 found = existing.get(digest)
                 if found is not None:
                     results[i] = ImportResult(
@@ -189,60 +203,63 @@ class _Writer:
                         analysis.title,
                         sentences=len(analysis.sentences),
                     )
+                elif digest in claimed:
+                    copies.append(item)
                 else:
+                    claimed.add(digest)
+                    to_save.append(item)
+            for (i, *_), result in zip(to_save, self._save_all(to_save), strict=True):
+                results[i] = result
+                if result.article is not None:
+                    existing[result.article.content_hash] = result.article
+            for i, record, analysis, digest in copies:
+                found = existing.get(digest)
+                if found is not None:
+                    results[i] = ImportResult(
+                        Status.DUPLICATE, record.location, analysis.title, found
+                    )
+                else:  # its first copy failed: this one gets its own try, as before
                     results[i] = result = self._save(record, analysis, digest)
                     if result.article is not None:
                         existing[digest] = result.article
         return results  # type: ignore[return-value]
 
+    def _save_all(self, items: list[_Pending]) -> list[ImportResult]:
+        """Save new articles: the whole batch at once, or one by one if that fails.
+
+        The fast path writes every article, block and sentence of the batch with one
+        ``bulk_create`` each and sends ``articles_imported`` once, all in one savepoint.
+        If anything raises (a duplicate that raced in, a receiver refusing an article,
+        bad data), that savepoint is rolled back and the batch is saved again article by
+        article, each in its own savepoint, so that only the bad article fails. Receivers
+        of the per-article ``article_imported`` signal get the one-by-one path directly.
+        """
+        if len(items) > 1 and not article_imported.has_listeners(Article):
+            try:
+                with transaction.atomic():
+                    saved, new_sources = self._insert(items)
+            except Exception:
+                logger.info("batch of %d articles rolled back, saving them one by one", len(items))
+            else:
+                self._cache(new_sources)
+                return [
+                    ImportResult(
+                        Status.IMPORTED,
+                        record.location,
+                        analysis.title,
+                        article,
+                        len(analysis.sentences),
+                    )
+                    for (_, record, analysis, _), article in zip(items, saved, strict=True)
+                ]
+        return [self._save(record, analysis, digest) for _, record, analysis, digest in items]
+
     def _save(self, record: Record, analysis: Analysis, digest: str) -> ImportResult:
+        """Save one article in its own savepoint; never raises."""
         location, title = record.location, analysis.title
-        new_source: Source | None = None
         try:
             with transaction.atomic():
-                source, new_source = self._source(record)
-                article = Article.objects.create(
-                    title=title,
-                    url=record.url,
-                    source=source,
-                    published=analysis.published,
-                    byline=record.byline,
-                    raw_text=record.text,
-                    title_in_text=record.title_in_text,
-                    content_hash=digest,
-                    imported_by=self.user,
-                    origin_name=_clip(record.origin, 500),
-                    origin_format=record.format,
-                    origin_index=record.index,
-                )
-                # Ids, not instances, for the foreign keys: assigning an instance costs
-                # a descriptor call and a check at save, per row.
-                blocks = [
-                    Block(
-                        article_id=article.pk,
-                        position=position,
-                        role=str(block.role),
-                        start=block.start,
-                        end=block.end,
-                    )
-                    for position, block in enumerate(analysis.layout.blocks)
-                ]
-                Block.objects.bulk_create(blocks, batch_size=BATCH_SIZE)
-                block_ids = [block.pk for block in blocks]
-                Sentence.objects.bulk_create(
-                    [
-                        Sentence(
-                            article_id=article.pk,
-                            block_id=block_ids[span.block],
-                            position=position,
-                            start=span.start,
-                            end=span.end,
-                        )
-                        for position, span in enumerate(analysis.sentences)
-                    ],
-                    batch_size=BATCH_SIZE,
-                )
-                article_imported.send(sender=Article, article=article, findings=analysis.findings)
+                [article], new_sources = self._insert([(0, record, analysis, digest)])
         except IntegrityError:
             # Another import saved the same content between our check and our insert.
             existing = _existing([digest]).get(digest)
@@ -259,10 +276,88 @@ class _Writer:
                 title,
                 message=f"not imported ({type(exc).__name__}: {exc})",
             )
-        if new_source is not None:
-            # Only now: a source created in a rolled-back savepoint does not exist.
-            self.sources[new_source.name] = new_source
+        self._cache(new_sources)
         return ImportResult(Status.IMPORTED, location, title, article, len(analysis.sentences))
+
+    def _insert(self, items: list[_Pending]) -> tuple[list[Article], list[Source]]:
+        """Write the articles of ``items`` with their blocks and sentences, send the signals.
+
+        Runs inside the caller's savepoint and raises on any failure. Returns the saved
+        articles and the sources created on the way (cached once the savepoint is kept).
+        """
+        new_sources: list[Source] = []
+        articles: list[Article] = []
+        try:
+            for _, record, analysis, digest in items:
+                source, new_source = self._source(record)
+                if new_source is not None:
+                    new_sources.append(new_source)
+                    self.sources[new_source.name] = new_source  # for the rest of this batch
+                articles.append(
+                    Article(
+                        title=analysis.title,
+                        url=record.url,
+                        source=source,
+                        published=analysis.published,
+                        byline=record.byline,
+                        raw_text=record.text,
+                        title_in_text=record.title_in_text,
+                        content_hash=digest,
+                        imported_by=self.user,
+                        origin_name=_clip(record.origin, 500),
+                        origin_format=record.format,
+                        origin_index=record.index,
+                    )
+                )
+            Article.objects.bulk_create(articles, batch_size=ARTICLE_BATCH_SIZE)
+        finally:
+            for source in new_sources:  # cached only once the savepoint is kept
+                del self.sources[source.name]
+        # Ids, not instances, for the foreign keys: assigning an instance costs a
+        # descriptor call and a check at save, per row.
+        blocks: list[Block] = []
+        block_start: list[int] = []
+        for article, (_, _, analysis, _) in zip(articles, items, strict=True):
+            if article.pk is None:  # every supported database returns the new ids
+                raise IntegrityError("the database did not return the new article ids")
+            block_start.append(len(blocks))
+            blocks.extend(
+                Block(
+                    article_id=article.pk,
+                    position=position,
+                    role=str(block.role),
+                    start=block.start,
+                    end=block.end,
+                )
+                for position, block in enumerate(analysis.layout.blocks)
+            )
+        Block.objects.bulk_create(blocks, batch_size=BATCH_SIZE)
+        sentences: list[Sentence] = []
+        for article, first, (_, _, analysis, _) in zip(articles, block_start, items, strict=True):
+            sentences.extend(
+                Sentence(
+                    article_id=article.pk,
+                    block_id=blocks[first + span.block].pk,
+                    position=position,
+                    start=span.start,
+                    end=span.end,
+                )
+                for position, span in enumerate(analysis.sentences)
+            )
+        Sentence.objects.bulk_create(sentences, batch_size=BATCH_SIZE)
+        pairs = [
+            (article, analysis.findings)
+            for article, (_, _, analysis, _) in zip(articles, items, strict=True)
+        ]
+        if article_imported.has_listeners(Article):
+            for article, findings in pairs:
+                article_imported.send(sender=Article, article=article, findings=findings)
+        articles_imported.send(sender=Article, items=pairs)
+        return articles, new_sources
+
+    def _cache(self, sources: list[Source]) -> None:
+        for source in sources:
+            self.sources[source.name] = source
 
     def _source(self, record: Record) -> tuple[Source | None, Source | None]:
         """The record's source and, when it was looked up (not cached), the same again."""

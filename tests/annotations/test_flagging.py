@@ -434,3 +434,40 @@ def test_random_decisions_survive_redetection_with_one_history_row_per_write(
     assert detected <= set(keys)
     writes += result.added + result.removed
     assert ArtifactFlag.history.count() == writes  # no reason changed: nothing refreshed
+
+
+def test_store_suggestions_many_stores_every_article_with_its_importer_in_history():
+    from tests.factories import UserFactory
+
+    first_user, second_user = UserFactory(), UserFactory()
+    first = imported_article("First title\n\nA plain body sentence.", user=first_user)
+    second = imported_article("Second title\n\nAnother plain body sentence.", user=second_user)
+    before = ArtifactFlag.objects.count()
+    flags = flagging.store_suggestions_many(
+        [
+            (first, [Finding(0, 5, kind="separator", reason="r")] * 2),
+            (second, [Finding(0, 6, kind="separator"), Finding(7, 12, kind="advert")]),
+        ]
+    )
+    assert len(flags) == 3 and all(flag.pk for flag in flags)
+    assert ArtifactFlag.objects.count() == before + 3
+    assert first.artifact_flags.filter(kind="separator", start=0, end=5).count() == 1
+    for flag in flags:
+        [row] = history_rows(flag)
+        assert row.history_type == "+"
+        assert row.history_user == flag.article.imported_by
+    assert {flag.article.imported_by for flag in flags} == {first_user, second_user}
+
+
+def test_store_suggestions_many_writes_nothing_when_one_finding_is_bad():
+    first = imported("First title\n\nA plain body sentence.")
+    second = imported("Second title\n\nAnother plain body sentence.")
+    before = ArtifactFlag.objects.count(), ArtifactFlag.history.count()
+    with pytest.raises(ValueError, match="outside"):
+        flagging.store_suggestions_many(
+            [
+                (first, [Finding(0, 5, kind="separator")]),
+                (second, [Finding(5, 10_000, kind="separator")]),
+            ]
+        )
+    assert (ArtifactFlag.objects.count(), ArtifactFlag.history.count()) == before

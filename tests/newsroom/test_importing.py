@@ -330,3 +330,104 @@ def test_long_import_in_batches_matches_one_by_one(tmp_path: Path, workers: int)
     )
     assert counts() == (229, 229, 458)
     assert Article.objects.filter(title="Article 4").get().origin_index == 4
+
+
+def batch_file(tmp_path: Path, titles: list[str], *, source: str = "Batch Post") -> Path:
+    """A JSON Lines file of articles whose text carries findings (a dateline, a trailer)."""
+    path = tmp_path / f"batch-{len(titles)}.jsonl"
+    path.write_text(
+        "\n".join(
+            json.dumps(
+                {
+                    "title": title,
+                    "source": source,
+                    "text": f"{title}\nFebruary 04 2020 02:32 PM\nBody of {title}. "
+                    "Another sentence.\n\nThere are no comments.",
+                }
+            )
+            for title in titles
+        )
+    )
+    return path
+
+
+def test_a_batch_costs_the_same_queries_whatever_its_size(tmp_path: Path) -> None:
+    """Articles, blocks, sentences, flags and flag history: one INSERT each per batch."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from annotations.models import ArtifactFlag
+
+    used = []
+    for n in (5, 60):
+        path = batch_file(tmp_path, [f"Size {n} article {i}" for i in range(n)], source=f"S{n}")
+        with CaptureQueriesContext(connection) as queries:
+            summary = import_paths([path])
+        assert (summary.imported, summary.failed) == (n, 0)
+        used.append(len(queries))
+    assert used[0] == used[1] <= 16
+    flags = ArtifactFlag.objects.count()
+    assert flags >= 2 * 65  # the dateline and the trailer of every article at least
+    assert ArtifactFlag.history.filter(history_type="+").count() == flags
+    assert counts()[0] == 65 and Source.objects.count() == 2
+    for article in Article.objects.all():
+        assert_offsets_hold(article)
+
+
+@pytest.fixture
+def refusing_batch_receiver() -> Iterator[list[int]]:
+    """An ``articles_imported`` receiver refusing any item titled BOOM; records sizes."""
+    from newsroom.signals import articles_imported
+
+    sizes: list[int] = []
+
+    def receiver(sender, *, items, **kwargs) -> None:
+        sizes.append(len(items))
+        for article, _findings in items:
+            assert Sentence.objects.filter(article=article).exists()  # saved before the signal
+            if "BOOM" in article.title:
+                raise RuntimeError("receiver exploded")
+
+    articles_imported.connect(receiver, dispatch_uid="test-refusing-batch-receiver")
+    yield sizes
+    articles_imported.disconnect(dispatch_uid="test-refusing-batch-receiver")
+
+
+def test_a_refused_batch_is_saved_again_one_by_one(tmp_path: Path, refusing_batch_receiver) -> None:
+    from annotations.models import ArtifactFlag
+
+    path = batch_file(tmp_path, ["Good one", "Good two", "BOOM three", "Good four"])
+    summary = import_paths([path])
+    assert (summary.imported, summary.failed) == (3, 1)
+    assert str(summary.failures[0]) == f"{path}:3: not imported (RuntimeError: receiver exploded)"
+    # The whole batch first (rolled back), then each article in its own savepoint.
+    assert refusing_batch_receiver == [4, 1, 1, 1, 1]
+    titles = ["Good four", "Good one", "Good two"]
+    assert sorted(Article.objects.values_list("title", flat=True)) == titles
+    assert Block.objects.exclude(article__title__in=titles).count() == 0
+    assert Source.objects.get().name == "Batch Post"
+    flags = ArtifactFlag.objects.count()
+    assert flags and not ArtifactFlag.objects.exclude(article__title__in=titles).exists()
+    assert ArtifactFlag.history.count() == flags
+    # The three good ones, one by one, give the same rows as a batch of them would.
+    assert sorted(Article.objects.values_list("origin_index", flat=True)) == [0, 1, 3]
+
+
+def test_a_race_inside_a_batch_fails_over_to_one_by_one(tmp_path: Path, monkeypatch) -> None:
+    from annotations.models import ArtifactFlag
+
+    first = import_paths([batch_file(tmp_path, ["Raced"])])
+    winner = Article.objects.get()
+    assert first.imported == 1
+    flags_before = ArtifactFlag.objects.count()
+    real_existing = importing._existing
+    calls = iter([{}])  # the batch's duplicate check misses the winner
+    monkeypatch.setattr(
+        importing, "_existing", lambda digests: next(calls, None) or real_existing(digests)
+    )
+    summary = import_paths([batch_file(tmp_path, ["Fresh one", "Raced", "Fresh two"])])
+    assert (summary.imported, summary.duplicates, summary.failed) == (2, 1, 0)
+    assert Article.objects.filter(title="Raced").get() == winner
+    assert Article.objects.count() == 3
+    assert ArtifactFlag.objects.count() == 3 * flags_before
+    assert ArtifactFlag.history.count() == ArtifactFlag.objects.count()
