@@ -94,3 +94,12 @@ def imported_article(text: str, **fields: object) -> Article:
     if result.article is None or result.status not in (Status.IMPORTED, Status.DUPLICATE):
         raise ValueError(f"import failed: {result}")
     return result.article
+
+
+def fact_check(sentence, status: str, assignee=None):
+    """A FactCheck row for ``sentence`` with ``status`` (and an assignee), written directly."""
+    from annotations.models import FactCheck
+
+    return FactCheck.objects.create(
+        sentence=sentence, article_id=sentence.article_id, status=status, assignee=assignee
+    )

@@ -11,18 +11,13 @@ from django.urls import reverse
 from annotations import flagging
 from annotations.models import ArticleReview, ArtifactFlag, Claim, Evidence, FactCheck
 from tests.factories import ArticleFactory, SourceFactory, article_with_sentences
+from tests.factories import fact_check as check
 
 pytestmark = pytest.mark.django_db
 
 S = FactCheck.Status
 State = ArticleReview.State
 CHANGELIST = reverse("admin:newsroom_article_changelist")
-
-
-def check(sentence, status, assignee=None):
-    return FactCheck.objects.create(
-        sentence=sentence, article_id=sentence.article_id, status=status, assignee=assignee
-    )
 
 
 def results(response):

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from annotations.models import ArticleReview, ArtifactFlag, FactCheck
 from tests.factories import SourceFactory, article_with_sentences
+from tests.factories import fact_check as check
 
 pytestmark = pytest.mark.django_db
 
@@ -14,12 +15,6 @@ S = FactCheck.Status
 State = ArticleReview.State
 LIST = reverse("annotations:article-list")
 DASHBOARD = reverse("annotations:dashboard")
-
-
-def check(sentence, status, assignee=None):
-    return FactCheck.objects.create(
-        sentence=sentence, article_id=sentence.article_id, status=status, assignee=assignee
-    )
 
 
 def listed(response):

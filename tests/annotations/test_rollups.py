@@ -8,16 +8,11 @@ from annotations import rollups
 from annotations.models import ArticleReview, ArtifactFlag, FactCheck
 from newsroom.models import Article
 from tests.factories import SourceFactory, article_with_sentences
+from tests.factories import fact_check as check
 
 pytestmark = pytest.mark.django_db
 
 S = FactCheck.Status
-
-
-def check(sentence, status, assignee=None):
-    return FactCheck.objects.create(
-        sentence=sentence, article_id=sentence.article_id, status=status, assignee=assignee
-    )
 
 
 def flag(article, start, end, state=ArtifactFlag.State.CONFIRMED, kind="dateline"):
