@@ -21,20 +21,9 @@ from newsroom.text.artifacts import (
     detect,
 )
 
+from .artifact_helpers import BODY, BODY2, found
+
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_cfff4d70fc50ad02.txt"
-
-BODY = (
-    "The council approved the new budget on Monday after a long debate about schools.\n"
-    "Officials said the plan would add teachers and repair buildings across the district.\n"
-)
-BODY2 = (
-    "Critics argued the spending was too high, but the measure passed by a wide margin.\n"
-    "The mayor is expected to sign the budget into law later this week, aides said.\n"
-)
-
-
-def found(text: str) -> list[tuple[str, str]]:
-    return [(f.kind, text[f.start : f.end]) for f in detect(text)]
 
 
 def test_seed_gets_exactly_its_nine_findings() -> None:

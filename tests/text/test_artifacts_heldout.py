@@ -10,20 +10,8 @@ import pytest
 
 from newsroom.text.artifacts import detect
 
+from .artifact_helpers import BODY, BODY2, found
 from .heldout_articles import ARTICLES, CLEAN, build
-
-BODY = (
-    "The council approved the new budget on Monday after a long debate about schools.\n"
-    "Officials said the plan would add teachers and repair buildings across the district.\n"
-)
-BODY2 = (
-    "Critics argued the spending was too high, but the measure passed by a wide margin.\n"
-    "The mayor is expected to sign the budget into law later this week, aides said.\n"
-)
-
-
-def found(text: str) -> list[tuple[str, str]]:
-    return [(f.kind, text[f.start : f.end]) for f in detect(text)]
 
 
 @pytest.mark.parametrize("record", CLEAN, ids=[r["id"] for r in CLEAN])
