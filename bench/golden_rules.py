@@ -27,8 +27,7 @@ sys.path.insert(0, str(REPO))
 from sentencex import get_sentence_boundaries  # noqa: E402
 
 from newsroom.text.layout import parse  # noqa: E402
-from newsroom.text.sentences import split  # noqa: E402
-from newsroom.text.spans import Block, BlockRole  # noqa: E402
+from newsroom.text.sentences import sentence_texts, split  # noqa: E402
 
 SEED = REPO / "seeds" / "000_cfff4d70fc50ad02.txt"
 
@@ -38,19 +37,10 @@ def default_eval_dir() -> Path:
     return (Path(shared) if shared else REPO.parent / "shared") / "eval"
 
 
-def sentences_of(text: str) -> list[str]:
-    """Sentence texts of ``text`` taken as one trimmed BODY block."""
-    start = len(text) - len(text.lstrip())
-    end = len(text.rstrip())
-    if start >= end:
-        return []
-    return [s.text_in(text) for s in split(text, [Block(start, end, role=BlockRole.BODY)])]
-
-
 def score(rules: list[dict]) -> int:
     passed = 0
     for rule in rules:
-        got = sentences_of(rule["text"])
+        got = sentence_texts(rule["text"])
         if got == rule["expected"]:
             passed += 1
             continue

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 from sentencex import get_sentence_boundaries
 
-from newsroom.text.spans import Block, SentenceSpan
+from newsroom.text.spans import Block, BlockRole, SentenceSpan
 
 __all__ = ["segment", "split"]
 
@@ -50,6 +50,18 @@ def split(text: str, blocks: Sequence[Block]) -> list[SentenceSpan]:
         for start, end in segment(text[block.start : block.end]):
             sentences.append(SentenceSpan(base + start, base + end, block=index))
     return sentences
+
+
+def sentence_texts(text: str) -> list[str]:
+    """Sentence texts of a bare paragraph: ``text`` taken as one trimmed BODY block.
+
+    Whitespace-only text gives ``[]``. Used to score segmentation on plain strings.
+    """
+    start = len(text) - len(text.lstrip())
+    end = len(text.rstrip())
+    if start >= end:
+        return []
+    return [s.text_in(text) for s in split(text, [Block(start, end, role=BlockRole.BODY)])]
 
 
 def segment(chunk: str) -> list[tuple[int, int]]:

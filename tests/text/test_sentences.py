@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsroom.text.layout import parse
-from newsroom.text.sentences import split
-from newsroom.text.spans import Block, BlockRole
+from newsroom.text.sentences import sentence_texts, split
+from newsroom.text.spans import BlockRole
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "seeds" / "000_cfff4d70fc50ad02.txt"
@@ -46,15 +46,6 @@ SEED_BODY_SENTENCES = [
     ' hurt and become less important," Cavusoglu said, referring to deals in 2017 and 2018 to help'
     " end Syria's conflict.",
 ]
-
-
-def sentences_of(text: str) -> list[str]:
-    """Sentence texts of ``text`` taken as one trimmed BODY block."""
-    start = len(text) - len(text.lstrip())
-    end = len(text.rstrip())
-    if start >= end:
-        return []
-    return [s.text_in(text) for s in split(text, [Block(start, end, role=BlockRole.BODY)])]
 
 
 def seed_body_sentences() -> list[str]:
@@ -120,7 +111,7 @@ def test_every_seed_block_yields_a_sentence() -> None:
     ],
 )
 def test_quotations(text: str, expected: list[str]) -> None:
-    assert sentences_of(text) == expected
+    assert sentence_texts(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -143,7 +134,7 @@ def test_quotations(text: str, expected: list[str]) -> None:
     ],
 )
 def test_abbreviations(text: str, expected: list[str]) -> None:
-    assert sentences_of(text) == expected
+    assert sentence_texts(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -156,7 +147,7 @@ def test_abbreviations(text: str, expected: list[str]) -> None:
     ],
 )
 def test_lists(text: str, expected: list[str]) -> None:
-    assert sentences_of(text) == expected
+    assert sentence_texts(text) == expected
 
 
 def test_nbsp_stays_outside_sentences() -> None:
@@ -193,13 +184,13 @@ needs_golden_rules = pytest.mark.skipif(
 @needs_golden_rules
 @pytest.mark.parametrize("rule", golden_rules(), ids=lambda rule: f"rule-{rule['id']}")
 def test_golden_rule(rule: dict) -> None:
-    assert sentences_of(rule["text"]) == rule["expected"]
+    assert sentence_texts(rule["text"]) == rule["expected"]
 
 
 @needs_golden_rules
 def test_golden_rules_score() -> None:
     rules = golden_rules()
-    passed = sum(sentences_of(rule["text"]) == rule["expected"] for rule in rules)
+    passed = sum(sentence_texts(rule["text"]) == rule["expected"] for rule in rules)
     assert len(rules) == 48
     assert passed >= GOLDEN_RULES_MIN_PASSED
 
