@@ -25,12 +25,16 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off unless asked for: scripts/demo and the test configuration (pyproject.toml) set it to 1.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (the default); "
+            "for local development set DJANGO_DEBUG=1, as scripts/demo does."
+        )
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - DEBUG only
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
@@ -140,6 +144,15 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 NEWSROOM_MAX_ARTICLE_CHARS = int(os.environ.get("NEWSROOM_MAX_ARTICLE_CHARS", 2_000_000))
 # Largest uploaded or imported file, in bytes.
 NEWSROOM_MAX_FILE_BYTES = int(os.environ.get("NEWSROOM_MAX_FILE_BYTES", 50 * 1024 * 1024))
+# Most sentences and layout blocks the importer accepts in one article.
+NEWSROOM_MAX_SENTENCES_PER_ARTICLE = int(
+    os.environ.get("NEWSROOM_MAX_SENTENCES_PER_ARTICLE", 5_000)
+)
+NEWSROOM_MAX_BLOCKS_PER_ARTICLE = int(os.environ.get("NEWSROOM_MAX_BLOCKS_PER_ARTICLE", 2_000))
+# Published dates the importer accepts: from 1 January of this year (UTC) ...
+NEWSROOM_MIN_PUBLISHED_YEAR = int(os.environ.get("NEWSROOM_MIN_PUBLISHED_YEAR", 1900))
+# ... to this many years after the day of the import.
+NEWSROOM_MAX_PUBLISHED_YEARS_AHEAD = int(os.environ.get("NEWSROOM_MAX_PUBLISHED_YEARS_AHEAD", 10))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
