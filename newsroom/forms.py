@@ -75,10 +75,34 @@ class ImportForm(forms.Form):
                 code="too_long",
                 params={"limit": settings.NEWSROOM_MAX_ARTICLE_CHARS},
             )
-        return text
+        return _decoded("The text", text)
+
+    def clean_title(self) -> str:
+        return _decoded("The title", self.cleaned_data["title"])
+
+    def clean_source(self) -> str:
+        return _decoded("The source", self.cleaned_data["source"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not self.errors and not data.get("files") and not data.get("text", "").strip():
             raise forms.ValidationError("Choose at least one file or paste a text.", code="empty")
         return data
+
+
+def _decoded(what: str, value: str) -> str:
+    """Refuse U+FFFD: what Django puts in place of bytes that are not UTF-8.
+
+    Django decodes form fields with ``errors="replace"``, so invalid bytes arrive as
+    U+FFFD and cannot be told from a U+FFFD that was typed; either way the text was
+    damaged before it got here. Files with such bytes are refused, and so is this.
+    """
+    if (offset := value.find("\ufffd")) >= 0:
+        raise forms.ValidationError(
+            "%(what)s holds U+FFFD replacement characters (the first at character "
+            "%(offset)s): it was sent as bytes that are not valid UTF-8, or damaged by a wrong "
+            "decoding before. Paste it again from the original, or upload it as a UTF-8 file.",
+            code="encoding",
+            params={"what": what, "offset": offset + 1},
+        )
+    return value

@@ -26,6 +26,7 @@ import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,7 @@ from newsroom.readers import (
     RecordError,
     Skipped,
     analyse_many,
+    analysis_worker_init,
     content_hash,
     format_for,
     read_paths,
@@ -96,8 +98,8 @@ class ImportResult:
 
     def __str__(self) -> str:
         if self.status == Status.FAILED:
-            return f"{self.location}: {self.message}"
-        return f"{self.location}: {self.status} {self.title!r}"
+            return _printable(f"{self.location}: {self.message}")
+        return _printable(f"{self.location}: {self.status} {self.title!r}")
 
 
 @dataclass(slots=True)
@@ -170,6 +172,7 @@ class _Writer:
         self.user = user
         self.dry_run = dry_run
         self.tz = settings.TIME_ZONE
+        self.limits = Limits.from_settings()
         self.sources: dict[str, Source] = {}
 
     def write(
@@ -177,7 +180,7 @@ class _Writer:
     ) -> list[ImportResult]:
         """Save ``records``; ``analyses`` are theirs when already computed elsewhere."""
         if analyses is None:
-            analyses = analyse_many(records, tz=self.tz)
+            analyses = analyse_many(records, tz=self.tz, limits=self.limits)
         results: list[ImportResult | None] = [None] * len(records)
         pending: list[_Pending] = []
         for i, (record, analysis) in enumerate(zip(records, analyses, strict=True)):
@@ -266,11 +269,12 @@ class _Writer:
             existing = _existing([digest]).get(digest)
             if existing is not None:
                 return ImportResult(Status.DUPLICATE, location, title, existing)
-            logger.exception("import of %s failed", location)
+            logger.info("import of %s failed", location, exc_info=True)
             return ImportResult(Status.FAILED, location, title, message="database integrity error")
         except Exception as exc:
-            # A receiver or the database refused this article: it is rolled back, others go on.
-            logger.exception("import of %s failed", location)
+            # A receiver or the database refused this article: it is rolled back, others go
+            # on. Its message says why; the traceback is logged at INFO (DJANGO_LOG_LEVEL).
+            logger.info("import of %s failed", location, exc_info=True)
             return ImportResult(
                 Status.FAILED,
                 location,
@@ -305,7 +309,7 @@ class _Writer:
                         title_in_text=record.title_in_text,
                         content_hash=digest,
                         imported_by=self.user,
-                        origin_name=_clip(record.origin, 500),
+                        origin_name=_clip(_printable(record.origin), 500),
                         origin_format=record.format,
                         origin_index=record.index,
                     )
@@ -398,9 +402,9 @@ def import_items(
     """
     summary = ImportSummary(dry_run=dry_run, results=[] if keep_results else None)
     writer = _Writer(user=user, dry_run=dry_run)
-    with _Analyser(workers, tz=writer.tz) as analyser:
+    with _Analyser(workers, tz=writer.tz, limits=writer.limits) as analyser:
         for batch, records, analyses in analyser.run(_batches(items)):
-            saved = iter(writer.write(records, analyses))
+            saved = iter(_write_batch(writer, records, analyses))
             for item in batch:
                 if isinstance(item, Skipped):
                     summary.skipped.append(item)
@@ -415,17 +419,33 @@ def import_items(
     return summary
 
 
+def _write_batch(
+    writer: _Writer, records: list[Record], analyses: list[Analysis | str] | None
+) -> list[ImportResult]:
+    """``writer.write``, or every record failed when it raises (its transaction is then
+    rolled back whole): an unforeseen error costs one batch, never the rest of the input."""
+    try:
+        return writer.write(records, analyses)
+    except Exception as exc:
+        logger.info("batch of %d records failed", len(records), exc_info=True)
+        message = f"not imported (batch rolled back: {type(exc).__name__}: {exc})"
+        return [ImportResult(Status.FAILED, record.location, message=message) for record in records]
+
+
 class _Analyser:
     """Batches with their records' analyses, computed ahead in worker processes.
 
     The pool starts only when a second batch arrives, so short imports (uploads, one
     file) never start a process. Workers are spawned, not forked: they import the pure
-    text core only, never this process's database connection.
+    text core only, never this process's database connection. They end with this
+    process however it ends (``readers.analysis_worker_init``), and if the pool breaks
+    (a worker killed), the batches it held are analysed here instead.
     """
 
-    def __init__(self, workers: int, *, tz: str) -> None:
+    def __init__(self, workers: int, *, tz: str, limits: Limits) -> None:
         self.workers = workers
         self.tz = tz
+        self.limits = limits
         self.pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> _Analyser:
@@ -448,14 +468,30 @@ class _Analyser:
             for batch in itertools.chain([first], [second] if second else [], batches):
                 yield batch, _records(batch), None
             return
-        self.pool = ProcessPoolExecutor(
-            self.workers, mp_context=multiprocessing.get_context("spawn")
+        self.pool = pool = ProcessPoolExecutor(
+            self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=analysis_worker_init,
         )
-        ahead: deque[tuple[list[Item], list[Record], Future[list[Analysis | str]]]] = deque()
+        ahead: deque[tuple[list[Item], list[Record], Future[list[Analysis | str]] | None]]
+        ahead = deque()
 
         def submit(batch: list[Item]) -> None:
             records = _records(batch)
-            ahead.append((batch, records, self.pool.submit(analyse_many, records, self.tz)))
+            try:
+                future = pool.submit(analyse_many, records, self.tz, self.limits)
+            except BrokenProcessPool:
+                future = None
+            ahead.append((batch, records, future))
+
+        def result(future: Future[list[Analysis | str]] | None) -> list[Analysis | str] | None:
+            if future is None:
+                return None
+            try:
+                return future.result()
+            except Exception:  # a worker died (BrokenProcessPool), a result did not pickle
+                logger.warning("analysis worker failed; analysing its batch here", exc_info=True)
+                return None
 
         submit(second)
         yield first, _records(first), None  # analysed here while the workers start
@@ -463,10 +499,10 @@ class _Analyser:
             submit(batch)
             if len(ahead) > self.workers:
                 done, records, future = ahead.popleft()
-                yield done, records, future.result()
+                yield done, records, result(future)
         while ahead:
             done, records, future = ahead.popleft()
-            yield done, records, future.result()
+            yield done, records, result(future)
 
 
 def _records(batch: list[Item]) -> list[Record]:
@@ -610,6 +646,12 @@ def _existing(digests: list[str]) -> dict[str, Article]:
     """The already imported articles among ``digests`` (one query), by content hash."""
     articles = Article.objects.filter(content_hash__in=digests).defer("raw_text")
     return {article.content_hash: article for article in articles.order_by()}
+
+
+def _printable(value: str) -> str:
+    """``value`` with lone surrogates (from undecodable file names) escaped, so that it
+    can be printed, rendered and stored as UTF-8."""
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _clip(value: str, limit: int) -> str:

@@ -13,12 +13,19 @@ on with the next record.
 from __future__ import annotations
 
 import codecs
+import functools
 import json
+import logging
+import multiprocessing
 import os
+import re
+import signal
+import sys
+import threading
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import IO, Any
@@ -49,6 +56,8 @@ MAX_SOURCE_CHARS = 200
 FALLBACK_TITLE_WORDS = 12
 FALLBACK_TITLE_CHARS = 200
 
+logger = logging.getLogger(__name__)
+
 _BOMS = (
     # UTF-32 first: its little-endian BOM starts with UTF-16's.
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -61,17 +70,40 @@ _BOMS = (
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Size limits: characters of one article's text, bytes of one file (or JSONL line)."""
+    """What one record may hold: characters of its text, bytes of a file (or JSONL line),
+    sentences and layout blocks, and the range of its published date (from 1 January of
+    ``min_published_year`` to ``max_published_years_ahead`` years after today, UTC)."""
 
     max_article_chars: int = 2_000_000
     max_file_bytes: int = 50 * 1024 * 1024
+    max_sentences: int = 5_000
+    max_blocks: int = 2_000
+    min_published_year: int = 1900
+    max_published_years_ahead: int = 10
 
     @classmethod
     def from_settings(cls) -> Limits:
-        """The limits configured in settings (``NEWSROOM_MAX_ARTICLE_CHARS``/``_FILE_BYTES``)."""
+        """The limits configured in settings (the ``NEWSROOM_MAX_*``/``NEWSROOM_MIN_*``)."""
         from django.conf import settings
 
-        return cls(settings.NEWSROOM_MAX_ARTICLE_CHARS, settings.NEWSROOM_MAX_FILE_BYTES)
+        return cls(
+            max_article_chars=settings.NEWSROOM_MAX_ARTICLE_CHARS,
+            max_file_bytes=settings.NEWSROOM_MAX_FILE_BYTES,
+            max_sentences=settings.NEWSROOM_MAX_SENTENCES_PER_ARTICLE,
+            max_blocks=settings.NEWSROOM_MAX_BLOCKS_PER_ARTICLE,
+            min_published_year=settings.NEWSROOM_MIN_PUBLISHED_YEAR,
+            max_published_years_ahead=settings.NEWSROOM_MAX_PUBLISHED_YEARS_AHEAD,
+        )
+
+    def published_range(self, now: datetime | None = None) -> tuple[datetime, datetime]:
+        """The first and last accepted published instants (aware, UTC), both included."""
+        now = (now or datetime.now(UTC)).astimezone(UTC)
+        year = min(max(now.year + self.max_published_years_ahead, 1), 9999)
+        day = 28 if (now.month, now.day) == (2, 29) else now.day
+        return (
+            datetime(min(max(self.min_published_year, 1), 9999), 1, 1, tzinfo=UTC),
+            now.replace(year=year, day=day),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +245,30 @@ def format_for(name: str) -> str | None:
     return FORMATS.get(os.path.splitext(name)[1].lower())
 
 
+def _never_raises(
+    reader: Callable[..., Iterator[Record | RecordError]],
+) -> Callable[..., Iterator[Record | RecordError]]:
+    """The last resort of a reader: whatever it raises ends its file as a ``RecordError``.
+
+    The readers report every problem they know of per record; this turns anything else
+    (a bug, a parser library failing on odd input) into an error naming the file rather
+    than a traceback that would also stop the files after it.
+    """
+
+    @functools.wraps(reader)
+    def guarded(stream: IO[bytes], *, origin: str, format: str, **kwargs: Any) -> Iterator:
+        try:
+            yield from reader(stream, origin=origin, format=format, **kwargs)
+        except Exception as exc:
+            logger.info("reading %s failed", origin, exc_info=True)
+            yield RecordError(
+                f"cannot be read ({type(exc).__name__}: {exc})", origin=origin, format=format
+            )
+
+    return guarded
+
+
+@_never_raises
 def read_stream(
     stream: IO[bytes], *, origin: str, format: str, limits: Limits | None = None
 ) -> Iterator[Record | RecordError]:
@@ -303,6 +359,9 @@ def _read_json(text: str, *, origin: str, limits: Limits) -> Iterator[Record | R
             line=exc.lineno,
         )
         return
+    except (ValueError, RecursionError) as exc:
+        yield RecordError(_json_refusal(exc), origin=origin, format="json")
+        return
     items = data if isinstance(data, list) else [data]
     if not items:
         yield RecordError("empty JSON list", origin=origin, format="json")
@@ -313,6 +372,8 @@ def _read_json(text: str, *, origin: str, limits: Limits) -> Iterator[Record | R
             yield _checked(record, limits)
         except RecordError as error:
             yield error
+        except Exception as exc:
+            yield _unexpected(exc, origin=origin, format="json", index=index, listed=listed)
 
 
 def _read_jsonl(
@@ -347,16 +408,37 @@ def _read_jsonl(
                         index=index,
                         line=number,
                     ) from None
+                except (ValueError, RecursionError) as exc:
+                    raise RecordError(
+                        _json_refusal(exc), origin=origin, format="jsonl", index=index, line=number
+                    ) from None
                 record = _json_record(item, origin=origin, format="jsonl", index=index, line=number)
                 yield _checked(record, limits)
             except RecordError as error:
                 yield error
+            except Exception as exc:
+                yield _unexpected(exc, origin=origin, format="jsonl", index=index, line=number)
             index += 1
     except RecordError as error:  # a line over the size limit ends the file
         yield error
         return
     if index == 0:
         yield RecordError("empty file", origin=origin, format="jsonl")
+
+
+def _json_refusal(exc: ValueError | RecursionError) -> str:
+    """What to tell the user about JSON that parses but that Python refuses to build."""
+    if isinstance(exc, RecursionError):
+        return "JSON nested too deeply (more than about 1,000 levels of lists or objects)"
+    if "integer string conversion" in str(exc):
+        return f"JSON number with more than {sys.get_int_max_str_digits()} digits"
+    return f"cannot read the JSON: {exc}"
+
+
+def _unexpected(exc: Exception, **where: Any) -> RecordError:
+    """A record that made a reader raise something it does not know: that record's error."""
+    logger.info("reading a record of %s failed", where.get("origin"), exc_info=True)
+    return RecordError(f"cannot be read ({type(exc).__name__}: {exc})", **where)
 
 
 def _binary_lines(
@@ -718,47 +800,151 @@ class Analysis:
         }
 
 
-def analyse(record: Record, *, tz: tzinfo | str = "UTC") -> Analysis:
+def analyse(record: Record, *, tz: tzinfo | str = "UTC", limits: Limits | None = None) -> Analysis:
     """Parse, segment and scan one record; the one parse step of import and analyze.
 
     The title is the record's, else the layout's title line, else the first words of the
     text. ``published`` is the record's, else the dateline's; naive values are made aware
-    in ``tz``. Raises ``RecordError`` when the text has no block to import.
+    in ``tz``. Every record passes here, whatever read it, so this is where a record is
+    refused, with a ``RecordError``, when it cannot be stored or shown safely: a NUL or a
+    lone surrogate in any of its strings, no block to import, more blocks or sentences
+    than ``limits`` allow, or a record date outside ``limits.published_range()``. A
+    dateline in the text outside that range is not the user's field: it is ignored
+    (``published`` stays unset) rather than refusing the article. ``limits`` defaults to
+    ``Limits()``; the importer passes ``Limits.from_settings()``.
     """
+    limits = limits or Limits()
     zone = ZoneInfo(tz) if isinstance(tz, str) else tz
     text = record.text
+    _refuse_unstorable(record)
+    lowest, highest = limits.published_range()
+    published = _aware(record.published, zone)
+    if published is not None and not _within(published, lowest, highest):
+        raise _refusal(
+            record,
+            f"published {record.published.isoformat()} is outside "  # type: ignore[union-attr]
+            f"{lowest.date()}..{highest.date()} "
+            "(NEWSROOM_MIN_PUBLISHED_YEAR / NEWSROOM_MAX_PUBLISHED_YEARS_AHEAD)",
+        )
     parsed = layout.parse(text, title_in_text=record.title_in_text)
     if not parsed.blocks:
-        raise RecordError(
-            "missing text: nothing but whitespace",
-            origin=record.origin,
-            format=record.format,
-            index=record.index,
-            line=record.line,
-            listed=record.listed,
+        raise _refusal(record, "missing text: nothing but whitespace")
+    if len(parsed.blocks) > limits.max_blocks:
+        raise _refusal(
+            record,
+            f"article has {len(parsed.blocks)} blocks (paragraphs, captions, ...), over the "
+            f"limit of {limits.max_blocks} (NEWSROOM_MAX_BLOCKS_PER_ARTICLE)",
         )
     spans = sentences.split(text, parsed.blocks)
+    if len(spans) > limits.max_sentences:
+        raise _refusal(
+            record,
+            f"article has {len(spans)} sentences, over the limit of {limits.max_sentences} "
+            "(NEWSROOM_MAX_SENTENCES_PER_ARTICLE)",
+        )
     findings = list(artifacts.detect(text, parsed))
     title = record.title or parsed.title or _fallback_title(parsed.blocks[0].text_in(text))
-    published = record.published or parsed.published
-    if published is not None and published.tzinfo is None:
-        published = published.replace(tzinfo=zone)
+    if published is None:
+        published = _aware(parsed.published, zone)
+        if published is not None and not _within(published, lowest, highest):
+            published = None
     return Analysis(record, title[:MAX_TITLE_CHARS], published, parsed, spans, findings)
 
 
-def analyse_many(records: list[Record], tz: str = "UTC") -> list[Analysis | str]:
+def analyse_many(
+    records: list[Record], tz: str = "UTC", limits: Limits | None = None
+) -> list[Analysis | str]:
     """``analyse`` each record; the error message in place of a record that has none.
 
     Messages rather than ``RecordError`` objects, so that the result pickles: the
-    importer runs this in a worker process while it writes the previous batch.
+    importer runs this in a worker process while it writes the previous batch. Anything
+    else that analysing a record raises becomes that record's message too.
     """
     results: list[Analysis | str] = []
     for record in records:
         try:
-            results.append(analyse(record, tz=tz))
+            results.append(analyse(record, tz=tz, limits=limits))
         except RecordError as error:
             results.append(error.message)
+        except Exception as exc:
+            logger.info("analysing %s failed", record.location, exc_info=True)
+            results.append(f"cannot be analysed ({type(exc).__name__}: {exc})")
     return results
+
+
+def analysis_worker_init() -> None:
+    """Set up a process of the importer's analysis pool: it dies with its parent.
+
+    A pool worker waits for work on a pipe that it holds open itself, so it would
+    outlive an import killed by SIGTERM or SIGKILL (and keep multiprocessing's resource
+    tracker alive with it). A daemon thread waits on the parent's sentinel, which the
+    kernel closes when the parent ends however it ends, and then exits at once. SIGINT
+    is ignored: Ctrl-C reaches the whole process group and the parent shuts the pool down.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def follow_parent() -> None:
+        parent.join()
+        os._exit(1)
+
+    threading.Thread(target=follow_parent, name="follow-parent", daemon=True).start()
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _refuse_unstorable(record: Record) -> None:
+    """Raise for a NUL or a lone surrogate in any string of ``record``.
+
+    No database stores a NUL in text, and a lone surrogate (a JSON escape such as
+    ``"\\ud800"`` without its pair) cannot be encoded as UTF-8 at all.
+    """
+    fields = [
+        ("text", record.text),
+        ("title", record.title or ""),
+        ("url", record.url),
+        ("source", record.source),
+        ("byline", record.byline),
+    ]
+    for name, value in fields:
+        if (found := _UNSTORABLE.search(value)) is None:
+            continue
+        if found.group() == "\x00":
+            raise _refusal(record, f"NUL character in '{name}'")
+        raise _refusal(
+            record,
+            f"'{name}' contains a lone surrogate \\u{ord(found.group()):04x} at offset "
+            f"{found.start()}, which cannot be stored as UTF-8",
+        )
+
+
+def _refusal(record: Record, message: str) -> RecordError:
+    return RecordError(
+        message,
+        origin=record.origin,
+        format=record.format,
+        index=record.index,
+        line=record.line,
+        listed=record.listed,
+    )
+
+
+def _aware(value: datetime | None, zone: tzinfo) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=zone)
+    return value
+
+
+def _within(value: datetime, lowest: datetime, highest: datetime) -> bool:
+    """Whether aware ``value`` lies in ``[lowest, highest]``; never, when it is not even
+    a year 1..9999 date in UTC (``9999-12-31T23:59:59-12:00`` is year 10000 there)."""
+    try:
+        return lowest <= value.astimezone(UTC) <= highest
+    except OverflowError:
+        return False
 
 
 def _fallback_title(first_block: str) -> str:

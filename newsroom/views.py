@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +24,8 @@ def import_articles(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "newsroom/article_import.html", {"form": ImportForm()})
     form = ImportForm(request.POST, request.FILES)
+    if form.is_valid() and not _body_is_utf8(request):
+        form.add_error(None, forms.ValidationError(_NOT_UTF8, code="encoding"))
     if form.is_valid():
         reports = import_upload(
             files=form.cleaned_data["files"],
@@ -39,6 +44,25 @@ def import_articles(request: HttpRequest) -> HttpResponse:
         if not failed:
             return redirect("/")
     return render(request, "newsroom/article_import.html", {"form": form})
+
+
+_NOT_UTF8 = "The form data is not valid UTF-8; send it as UTF-8 (as browsers do)."
+
+
+def _body_is_utf8(request: HttpRequest) -> bool:
+    """Whether a urlencoded body decodes as UTF-8, %-escapes included.
+
+    Django reads a body with raw bytes that are not UTF-8 as ISO-8859-1 and invalid
+    %-escapes as U+FFFD, silently; a multipart body (the page's own) is checked by the
+    form, which refuses U+FFFD.
+    """
+    if request.content_type != "application/x-www-form-urlencoded":
+        return True
+    try:
+        parse_qsl(request.body.decode(), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _describe(name: str, summary: ImportSummary) -> str:

@@ -71,7 +71,7 @@ class Command(BaseCommand):
                     yield item
                     continue
                 try:
-                    yield analyse(item, tz=settings.TIME_ZONE)
+                    yield analyse(item, tz=settings.TIME_ZONE, limits=limits)
                 except RecordError as error:
                     yield error
 

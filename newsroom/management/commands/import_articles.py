@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -14,6 +19,7 @@ from newsroom.importing import (
     BATCH_ARTICLES,
     ImportResult,
     ImportSummary,
+    Status,
     import_paths,
     import_stream,
 )
@@ -66,7 +72,10 @@ class Command(BaseCommand):
             file=getattr(self.stderr, "_out", sys.stderr),
         )
 
+        done: Counter[Status] = Counter()
+
         def progress(result: ImportResult) -> None:
+            done[result.status] += 1
             bar.update()
 
         common = {
@@ -77,17 +86,27 @@ class Command(BaseCommand):
         }
         total = ImportSummary(dry_run=options["dry_run"])
         files = [p for p in paths if p != "-"]
-        with bar:
-            if "-" in paths:
-                stream = options.get("stdin") or sys.stdin.buffer
-                _merge(
-                    total,
-                    import_stream(
-                        stream, origin="<stdin>", format=options["format"] or "text", **common
-                    ),
-                )
-            if files:
-                _merge(total, import_paths(files, format=options["format"], **common))
+        try:
+            with bar, _sigterm_interrupts():
+                if "-" in paths:
+                    stream = options.get("stdin") or sys.stdin.buffer
+                    _merge(
+                        total,
+                        import_stream(
+                            stream, origin="<stdin>", format=options["format"] or "text", **common
+                        ),
+                    )
+                if files:
+                    _merge(total, import_paths(files, format=options["format"], **common))
+        except KeyboardInterrupt:
+            # The batch being written was rolled back; the committed ones stay.
+            kept = done[Status.IMPORTED] + done[Status.VALID]
+            raise CommandError(
+                f"interrupted after {sum(done.values())} records ({kept} imported, "
+                f"{done[Status.DUPLICATE]} already imported, {done[Status.FAILED]} failed); "
+                "run the same command again to import the rest (what is in is skipped)",
+                returncode=130,
+            ) from None
 
         for skipped in total.skipped:
             self.stderr.write(f"{skipped.origin}: skipped, {skipped.reason}")
@@ -96,6 +115,24 @@ class Command(BaseCommand):
         self.stdout.write(str(total))
         if total.failed:
             raise CommandError(f"{total.failed} article(s) failed; see the messages above.")
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """Make SIGTERM stop the import like Ctrl-C: the open batch is rolled back, the
+    analysis workers are shut down, and the command reports what was committed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _merge(total: ImportSummary, part: ImportSummary) -> None:
