@@ -45,6 +45,16 @@ class NothingToUndo(Exception):
     """The user has no change on this sentence left to undo."""
 
 
+class AssignedToSomeoneElse(PermissionDenied):
+    """A fact-checker tried to take (or clear) a sentence another person is assigned to;
+    only editors reassign. ``assignee`` is that person."""
+
+    def __init__(self, assignee: Any) -> None:
+        name = assignee.get_username() if assignee else "someone else"
+        super().__init__(f"This sentence is assigned to {name}; only an editor can reassign it.")
+        self.assignee = assignee
+
+
 def fact_check_version(fact_check: FactCheck | None) -> int:
     """The version a user sees: 0 while the sentence has no FactCheck row."""
     return fact_check.version if fact_check else 0
@@ -101,17 +111,30 @@ def assign_sentence(
 ) -> FactCheck:
     """Assign ``sentence`` to ``assignee`` (``None`` unassigns).
 
-    Anyone who may change fact checks may assign to themselves or unassign themselves;
-    assigning to someone else needs ``can_assign_others`` (raises ``PermissionDenied``).
+    Anyone who may change fact checks may take an unassigned sentence or unassign
+    themselves; only ``can_assign_others`` users (editors) assign to someone else
+    (``PermissionDenied``) or take a sentence from the person it is assigned to
+    (``AssignedToSomeoneElse``). The rule is checked on the locked row.
     """
     _, fact_check = _checked(sentence, expected_version)
     target = assignee.pk if assignee else None
-    takes_from_other = target is None and fact_check.assignee_id not in (None, user.pk)
-    gives_to_other = target not in (None, user.pk)
-    if (gives_to_other or takes_from_other) and not can_assign_others(user):
-        raise PermissionDenied("Only editors assign sentences to other people.")
+    check_assignment(user=user, fact_check=fact_check, target_id=target)
     fact_check.assignee_id = target
     return _write_fact_check(fact_check, user)
+
+
+def check_assignment(*, user: Any, fact_check: FactCheck, target_id: int | None) -> None:
+    """Refuse an assignment change ``user`` may not make: ``PermissionDenied`` for giving the
+    sentence to someone else, ``AssignedToSomeoneElse`` for taking or clearing a sentence
+    another person holds. Editors (``can_assign_others``) may do both; keeping the current
+    assignee is always allowed. Every write that changes ``assignee`` calls this."""
+    current = fact_check.assignee_id
+    if target_id == current or can_assign_others(user):
+        return
+    if target_id not in (None, user.pk):
+        raise PermissionDenied("Only editors assign sentences to other people.")
+    if current not in (None, user.pk):
+        raise AssignedToSomeoneElse(fact_check.assignee)
 
 
 @transaction.atomic
@@ -296,8 +319,9 @@ def undo_last_change(*, sentence: Sentence, user: Any, expected_version: int) ->
     evidence); the revert is itself a change recorded in history (reason ``undo:…``).
 
     An added claim or evidence is deleted, an edit restores the previous values.
-    Raises ``StaleVersion`` if the sentence's fact check changed since the user saw it and
-    ``NothingToUndo`` when no change of the user is left.
+    Raises ``StaleVersion`` if the sentence's fact check changed since the user saw it,
+    ``NothingToUndo`` when no change of the user is left and ``AssignedToSomeoneElse`` when
+    reverting an assignment would take the sentence from the person who holds it now.
     """
     _, fact_check = _checked(sentence, expected_version)
     change = last_undoable_change(sentence, user)
@@ -315,6 +339,9 @@ def undo_last_change(*, sentence: Sentence, user: Any, expected_version: int) ->
         )
         for name, after, before in pairs:
             if after != before:
+                if name == "assignee_id":
+                    # An undo must not take the sentence from whoever holds it now.
+                    check_assignment(user=user, fact_check=fact_check, target_id=before)
                 setattr(fact_check, name, before)
         _write_fact_check(fact_check, user, reason)
     elif change.model == "claim":

@@ -363,6 +363,8 @@ def sentence_assign(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except services.StaleVersion as error:
         return _conflict(request, sentence, error)
+    except services.AssignedToSomeoneElse as error:
+        return _respond(request, sentence, status=409, message=str(error))
     return _respond(request, sentence)
 
 
@@ -401,6 +403,8 @@ def sentence_undo(request: HttpRequest, pk: int) -> HttpResponse:
         return _conflict(request, sentence, error)
     except services.NothingToUndo:
         return _respond(request, sentence, message="Nothing of yours to undo on this sentence.")
+    except services.AssignedToSomeoneElse as error:
+        return _respond(request, sentence, status=409, message=f"Nothing undone. {error}")
     return _respond(request, sentence)
 
 

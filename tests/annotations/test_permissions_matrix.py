@@ -155,3 +155,23 @@ def test_anonymous_is_sent_to_login(world, client, name):
     assert snapshot() == before
     page = client.get(world["article"].get_absolute_url())
     assert page.status_code == 302 and "/login/" in page["Location"]
+
+
+@pytest.mark.parametrize(("role", "expected"), [(VIEWER, 403), (FACT_CHECKER, 409), (EDITOR, 200)])
+def test_taking_a_sentence_assigned_to_someone_else(world, role, expected):
+    """Only editors reassign: a fact-checker gets 409 (the panel says who holds it)."""
+    sentence, user = world["sentence"], world["users"][role]
+    services.assign_sentence(
+        sentence=sentence, assignee=world["other"], user=world["other"], expected_version=1
+    )
+    before = snapshot()
+    response = client_for(user).post(
+        reverse("annotations:sentence-assign", args=[sentence.pk]),
+        {"assignee": user.pk, "version": 2},
+        **HX,
+    )
+    assert response.status_code == expected
+    if expected == 200:
+        assert FactCheck.objects.get(sentence=sentence).assignee == user
+    else:
+        assert snapshot() == before
