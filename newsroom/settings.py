@@ -6,6 +6,7 @@ Without DATABASE_URL the app uses an SQLite file at the project root.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "bootstrap",
     "simple_history",
+    "axes",
     "newsroom",
     "annotations",
 ]
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -112,6 +116,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# django-axes first: it refuses a locked-out username and address before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling (django-axes) for the site's and the admin's login pages: after
+# NEWSROOM_LOGIN_FAILURE_LIMIT wrong passwords for one username from one address, that
+# pair is locked out for NEWSROOM_LOGIN_COOLOFF_MINUTES; each refused attempt restarts the
+# wait. A success resets the count. `manage.py axes_reset` (and _username, _ip) lifts it.
+AXES_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("NEWSROOM_LOGIN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "newsroom.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "newsroom.lockout.client_ip"
+# Behind N reverse proxies that each append to X-Forwarded-For, the client is the Nth
+# address from the right; 0 (the default) takes REMOTE_ADDR.
+NEWSROOM_TRUSTED_PROXY_COUNT = int(os.environ.get("NEWSROOM_TRUSTED_PROXY_COUNT", 0))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

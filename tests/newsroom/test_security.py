@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -11,8 +12,10 @@ import pytest
 from django.core.checks import Tags, run_checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from django.test import Client, RequestFactory
 
 from newsroom.checks import is_public_suffix_wildcard
+from newsroom.lockout import client_ip
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -97,3 +100,145 @@ def test_debug_off_without_secret_key_says_what_to_set():
 def test_debug_on_runs_without_secret_key():
     result = settings_in_subprocess(DJANGO_DEBUG="1")
     assert result.stdout.strip() == "True", result.stderr
+
+
+# --- Login throttling (django-axes) -----------------------------------------------------
+
+# The site's login and the admin's; both succeed with a redirect for an administrator.
+LOGIN_PAGES = ["/login/", "/admin/login/"]
+LIMIT = 5
+
+
+def attempt(client: Client, url: str, username: str, password: str, ip: str = "10.0.0.1"):
+    return client.post(url, {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def fail(client: Client, url: str, username: str, times: int, ip: str = "10.0.0.1") -> list:
+    return [attempt(client, url, username, "wrong", ip).status_code for _ in range(times)]
+
+
+def logged_in(client: Client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+@pytest.fixture
+def admin_user(make_user):
+    from annotations.roles import ADMINISTRATOR
+
+    return make_user(ADMINISTRATOR, username="chief")
+
+
+def test_lockout_limits_come_from_the_settings(settings):
+    assert settings.AXES_FAILURE_LIMIT == LIMIT
+    assert settings.AXES_COOLOFF_TIME.total_seconds() == 15 * 60
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", LOGIN_PAGES)
+def test_right_password_is_refused_after_the_failure_limit(url, admin_user):
+    client = Client()
+    assert fail(client, url, "chief", LIMIT - 1) == [200] * (LIMIT - 1)
+    last = attempt(client, url, "chief", "wrong")
+    assert last.status_code == 429  # the fifth failure locks
+
+    response = attempt(client, url, "chief", "pw")
+    assert response.status_code == 429
+    assert not logged_in(client)
+    assert response["Retry-After"] == "900"
+    page = response.content.decode()
+    assert "Too many failed logins" in page
+    assert "After 5 wrong passwords" in page and "paused for 15 minutes" in page
+    assert "You can try again after" in page and f'href="{url}"' in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", LOGIN_PAGES)
+def test_lockout_is_per_username_and_address(url, admin_user, make_user):
+    from annotations.roles import ADMINISTRATOR
+
+    make_user(ADMINISTRATOR, username="deputy")
+    fail(Client(), url, "chief", LIMIT)
+
+    other_user = Client()
+    assert attempt(other_user, url, "deputy", "pw").status_code == 302
+    assert logged_in(other_user)
+    other_address = Client()
+    assert attempt(other_address, url, "chief", "pw", ip="10.0.0.2").status_code == 302
+    assert logged_in(other_address)
+    assert attempt(Client(), url, "chief", "pw").status_code == 429
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("command", "args"),
+    [("axes_reset", []), ("axes_reset_username", ["chief"]), ("axes_reset_ip", ["10.0.0.1"])],
+)
+def test_reset_commands_lift_the_lock(command, args, admin_user):
+    client = Client()
+    fail(client, "/login/", "chief", LIMIT)
+    assert attempt(client, "/login/", "chief", "pw").status_code == 429
+
+    call_command(command, *args, stdout=io.StringIO())
+    response = attempt(client, "/login/", "chief", "pw")
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert logged_in(client)
+
+
+@pytest.mark.django_db
+def test_padded_username_counts_as_the_same_user(admin_user):
+    client = Client()
+    for name in ["chief", " chief", "chief ", "\tchief", "chief\u00a0"]:
+        attempt(client, "/login/", name, "wrong")
+    assert attempt(client, "/login/", "chief", "pw").status_code == 429
+
+
+@pytest.mark.django_db
+def test_a_success_resets_the_count(admin_user):
+    client = Client()
+    fail(client, "/login/", "chief", LIMIT - 1)
+    assert attempt(client, "/login/", "chief", "pw").status_code == 302
+    client.logout()
+    assert fail(client, "/login/", "chief", LIMIT - 1) == [200] * (LIMIT - 1)
+    assert attempt(client, "/login/", "chief", "pw").status_code == 302
+
+
+@pytest.mark.django_db
+def test_unknown_usernames_are_locked_like_real_ones():
+    assert fail(Client(), "/login/", "nobody-here", LIMIT)[-1] == 429
+
+
+@pytest.mark.django_db
+def test_administrators_see_the_lockouts_in_the_admin(administrator_client, editor_client):
+    fail(Client(), "/login/", "chief", LIMIT)
+    page = administrator_client.get("/admin/axes/accessattempt/")
+    assert page.status_code == 200 and "chief" in page.content.decode()
+    assert administrator_client.get("/admin/axes/accessfailurelog/").status_code == 200
+    assert editor_client.get("/admin/axes/accessattempt/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_force_login_is_not_throttled(editor):
+    client = Client()
+    fail(client, "/login/", editor.username, LIMIT)
+    client.force_login(editor)
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "127.0.0.1"),
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # the left entry is the client's claim
+        (2, "6.6.6.6, 203.0.113.9, 10.0.0.5", "203.0.113.9"),
+        (2, "203.0.113.9", "127.0.0.1"),  # fewer entries than proxies: not trusted
+        (1, "", "127.0.0.1"),
+    ],
+)
+def test_client_ip_behind_trusted_proxies(settings, proxies, forwarded, expected):
+    settings.NEWSROOM_TRUSTED_PROXY_COUNT = proxies
+    request = RequestFactory().post("/login/", REMOTE_ADDR="127.0.0.1")
+    if forwarded:
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    assert client_ip(request) == expected
