@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -441,6 +442,43 @@ def test_urlencoded_text_with_invalid_utf8_is_refused(
     response = editor_client.post(URL, body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 200
     assert error in page_text(response)
+    assert counts() == (0, 0, 0)
+
+
+def named_upload(filename: bytes) -> tuple[bytes, str]:
+    """A multipart body with one file part under the raw ``filename``."""
+    body = b"\r\n".join(
+        [
+            b"--name-boundary",
+            b'Content-Disposition: form-data; name="files"; filename="' + filename + b'"',
+            b"Content-Type: text/plain",
+            b"",
+            b"Named title\nThe body.",
+            b"--name-boundary--",
+            b"",
+        ]
+    )
+    return body, "multipart/form-data; boundary=name-boundary"
+
+
+@pytest.mark.parametrize("filename", [b"../../../etc/evil.txt", b"..\\..\\windows\\evil.txt"])
+def test_uploaded_file_names_are_reduced_to_a_plain_name(editor_client, filename: bytes) -> None:
+    """Nothing is ever written to disk under an uploaded name; it is only shown and stored."""
+    body, content_type = named_upload(filename)
+    response = editor_client.post(URL, body, content_type=content_type)
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "evil.txt: imported 1 (“Named title”)."
+    ]
+    assert Article.objects.get().origin_name == "evil.txt"
+
+
+def test_an_upload_whose_name_is_not_utf8_is_dropped_by_django(editor_client) -> None:
+    """Django skips a part whose headers are not UTF-8; the form then has no file."""
+    body, content_type = named_upload(b"caf\xe9.txt")
+    response = editor_client.post(URL, body, content_type=content_type)
+    assert response.status_code == 200
+    assert "Choose at least one file or paste a text." in page_text(response)
     assert counts() == (0, 0, 0)
 
 
