@@ -26,13 +26,12 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from newsroom.text import artifacts, layout, sentences
+from newsroom.text import artifacts, html, layout, sentences
 from newsroom.text.spans import Finding, Layout, SentenceSpan
 
 # File extensions -> record format (the values of Article.Format).
@@ -578,181 +577,42 @@ def _checked(record: Record, limits: Limits) -> Record:
 
 # --- HTML ------------------------------------------------------------------------------
 
-# Never text: code, styles, embedded documents, and page furniture around the article.
-_SKIP_TAGS = frozenset(
-    [
-        "script",
-        "style",
-        "noscript",
-        "template",
-        "svg",
-        "math",
-        "iframe",
-        "object",
-        "embed",
-        "canvas",
-        "head",
-        "nav",
-        "footer",
-        "aside",
-        "form",
-        "button",
-        "select",
-        "textarea",
-    ]
-)
-_VOID_TAGS = frozenset(
-    [
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "source",
-        "track",
-        "wbr",
-    ]
-)
-_BLOCK_TAGS = frozenset(
-    [
-        "address",
-        "article",
-        "blockquote",
-        "br",
-        "dd",
-        "div",
-        "dl",
-        "dt",
-        "figcaption",
-        "figure",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "li",
-        "main",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "table",
-        "td",
-        "th",
-        "tr",
-        "ul",
-    ]
-)
-_META_PUBLISHED = ("article:published_time", "og:published_time", "date", "pubdate")
-
-
-class _HTMLText(HTMLParser):
-    """Readable text of an HTML page: one line per block element, no script/style text.
-
-    Uses the standard library's tokenizer: it never fetches anything, and the text it
-    keeps is plain data (character references decoded), escaped again wherever shown.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.lines: list[str] = []
-        self.current: list[str] = []
-        self.skip = 0
-        self.in_title = False
-        self.page_title: list[str] = []
-        self.h1: list[str] | None = None
-        self.h1_done = False
-        self.meta: dict[str, str] = {}
-        self.time_datetime = ""
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = {name: value or "" for name, value in attrs}
-        if tag == "meta":
-            key = (attributes.get("property") or attributes.get("name") or "").lower()
-            if key and "content" in attributes:
-                self.meta.setdefault(key, attributes["content"].strip())
-        elif tag == "link" and "canonical" in attributes.get("rel", "").lower().split():
-            self.meta.setdefault("canonical", attributes.get("href", "").strip())
-        elif tag == "time" and not self.time_datetime:
-            self.time_datetime = attributes.get("datetime", "").strip()
-        if tag == "title":
-            self.in_title = True
-            return
-        if tag in _SKIP_TAGS and tag not in _VOID_TAGS:
-            self.skip += 1
-            return
-        if tag in _BLOCK_TAGS:
-            self._break()
-        if tag == "h1" and not self.h1_done and not self.skip:
-            self.h1 = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self.in_title = False
-        elif tag in _SKIP_TAGS and tag not in _VOID_TAGS:
-            self.skip = max(0, self.skip - 1)
-        elif tag == "h1" and self.h1 is not None and not self.h1_done:
-            self.h1_done = True
-            self.current = []  # the headline is the title, not a body line
-        elif tag in _BLOCK_TAGS:
-            self._break()
-
-    def handle_data(self, data: str) -> None:
-        if self.in_title:
-            self.page_title.append(data)
-        elif not self.skip:
-            self.current.append(data)
-            if self.h1 is not None and not self.h1_done:
-                self.h1.append(data)
-
-    def _break(self) -> None:
-        line = " ".join("".join(self.current).split())
-        if line:
-            self.lines.append(line)
-        self.current = []
-
-    def result(self) -> tuple[str, str]:
-        self._break()
-        headline = " ".join("".join(self.h1 or []).split())
-        title = headline or " ".join("".join(self.page_title).split())
-        return title, "\n".join(self.lines)
+# What a page handed to the extractor (newsroom.text.html) may be: a hostile page is
+# refused with the reason instead of keeping the importer busy for minutes.
+HTML_MAX_CHARS = 5_000_000
+HTML_MAX_DEPTH = 200
+HTML_MAX_ELEMENTS = 30_000
 
 
 def _html_record(text: str, *, origin: str) -> Record:
-    parser = _HTMLText()
-    parser.feed(text)
-    parser.close()
-    title, body = parser.result()
-    if not body.strip():
-        raise RecordError("no readable text in the HTML", origin=origin, format="html")
-    meta = parser.meta
-    url = meta.get("og:url") or meta.get("canonical") or ""
-    published = None
-    for value in [*(meta.get(key, "") for key in _META_PUBLISHED), parser.time_datetime]:
-        try:
-            published = datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
-        except ValueError:
-            published = None
-        if published:
-            break
+    """The article of an HTML page: trafilatura's main text and the page's metadata.
+
+    Title, byline (author), published, source (site name) and url (canonical or
+    ``og:url``, http(s) only) come from the page; ``title_in_text`` is set when the text
+    begins with the headline, so that the layout takes that line as the title block.
+    """
+    try:
+        page = html.extract(
+            text,
+            max_chars=HTML_MAX_CHARS,
+            max_depth=HTML_MAX_DEPTH,
+            max_elements=HTML_MAX_ELEMENTS,
+        )
+    except html.HtmlError as error:
+        raise RecordError(str(error), origin=origin, format="html") from None
+    title = page.title[:MAX_TITLE_CHARS]
+    first_line = page.text.partition("\n")[0]
+    url = page.url
     return Record(
         origin=origin,
         format="html",
-        text=body,
-        title=title[:MAX_TITLE_CHARS] or None,
-        title_in_text=False,
+        text=page.text,
+        title=title or None,
+        title_in_text=bool(title) and first_line.casefold() == title.casefold(),
         url=url if len(url) <= MAX_URL_CHARS and _is_web_url(url) else "",
-        published=published,
-        source=meta.get("og:site_name", "")[:MAX_SOURCE_CHARS],
-        byline=(meta.get("author") or meta.get("article:author") or "")[:MAX_BYLINE_CHARS],
+        published=page.published,
+        source=page.sitename[:MAX_SOURCE_CHARS],
+        byline=page.author[:MAX_BYLINE_CHARS],
     )
 
 
