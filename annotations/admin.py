@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -27,6 +28,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from annotations import review, rollups
 from annotations.models import ArticleReview, ArtifactFlag, Claim, Evidence, FactCheck
+from annotations.templatetags.review_admin import drill_down_range
 from newsroom.models import Article, Sentence
 
 FLAG_PERMISSION = "annotations.change_artifactflag"
@@ -232,6 +234,42 @@ class ArticleChangeList(ChangeList):
         super().get_results(request)
         base = Article.objects.select_related(*self.list_select_related)
         self.result_list = rollups.page_with_progress(self.result_list, base)
+
+    # Date hierarchy drill-down: Django's own computes the end of the bucket with
+    # ``replace(year=year + 1)`` and ``+ timedelta``, which raise for year 9999 (and
+    # ``datetime()`` raises OverflowError for a huge year): 500s. The range comes from
+    # ``review_admin.drill_down_range`` instead, open-ended at Python's first and last day.
+
+    _hide_date_params = False
+
+    def get_filters_params(self, params=None):
+        lookup_params = super().get_filters_params(params)
+        if self._hide_date_params:
+            for part in ("year", "month", "day"):
+                lookup_params.pop(f"{self.date_hierarchy}__{part}", None)
+        return lookup_params
+
+    def get_filters(self, request: HttpRequest):
+        field = self.date_hierarchy
+        year = self.params.get(f"{field}__year") if field else None
+        if year is None:
+            return super().get_filters(request)
+        try:
+            low, high = drill_down_range(
+                year, self.params.get(f"{field}__month"), self.params.get(f"{field}__day")
+            )
+        except ValueError as error:
+            raise IncorrectLookupParameters(error) from error
+        self._hide_date_params = True
+        try:
+            specs, has_filters, lookup_params, duplicates, active = super().get_filters(request)
+        finally:
+            self._hide_date_params = False
+        if low is not None:
+            lookup_params[f"{field}__gte"] = [low]
+        if high is not None:
+            lookup_params[f"{field}__lt"] = [high]
+        return specs, has_filters, lookup_params, duplicates, active
 
 
 @admin.register(Article)
