@@ -28,6 +28,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from annotations import review, rollups
 from annotations.models import ArticleReview, ArtifactFlag, Claim, Evidence, FactCheck
+from annotations.templatetags.bidi import reveal_controls
 from annotations.templatetags.review_admin import drill_down_range
 from newsroom.models import Article, Sentence
 
@@ -367,7 +368,7 @@ class ArticleAdmin(admin.ModelAdmin):
         label = ArticleReview.State(article.workflow_state).label
         reason = getattr(getattr(article, "review", None), "override_reason", "")
         if article.workflow_state == ArticleReview.State.APPROVED and reason:
-            return format_html('{} <span title="{}">(override: {})</span>', label, reason, reason)
+            return format_html('{} <bdi title="{}">(override: {})</bdi>', label, reason, reason)
         return label
 
     @admin.display(description="progress", ordering="open_count")
@@ -710,7 +711,10 @@ class EvidenceAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="evidence")
     def title_or_url(self, evidence: Evidence) -> str:
-        return evidence.title or evidence.url
+        # Isolated from the columns' text; a shown URL has its bidi controls made visible.
+        if evidence.title:
+            return format_html("<bdi>{}</bdi>", evidence.title)
+        return format_html('<bdi dir="ltr">{}</bdi>', reveal_controls(evidence.url))
 
 
 class FlagOriginFilter(admin.SimpleListFilter):

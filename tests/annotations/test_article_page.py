@@ -87,7 +87,7 @@ def test_status_change_without_javascript_redirects_back(sentence, checker_clien
     assert response["Location"].endswith(f"?s={sentence.pk}#s-{sentence.pk}")
     page = checker_client.get(response["Location"]).content.decode()
     assert f'class="sentence st-false selected" id="s-{sentence.pk}"' in page
-    assert "Status: Unchecked → False" in page
+    assert "Status: <bdi>Unchecked</bdi> → <bdi>False</bdi>" in page
     assert FactCheck.objects.get(sentence=sentence).updated_by == fact_checker
 
 
