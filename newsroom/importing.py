@@ -12,6 +12,13 @@ each all-or-nothing in its own savepoint: a bad record is reported and skipped, 
 good one is still imported. Single records (``import_record``, pasted text) take the
 same path as a batch of one.
 
+No input raises out of this module: what a record cannot pass (read, analysis, save)
+becomes that record's FAILED result, and an unforeseen error while a batch is written
+rolls that batch back and fails its records (``_write_batch``). So no article is ever
+half-written and a bad record never stops the rest of its file. A file is not one
+transaction: if the import is stopped, the committed batches stay and a re-run (being
+idempotent) imports the rest.
+
 Idempotency: ``Article.content_hash`` is ``readers.content_hash(title, text)``. A record
 whose hash exists is reported as already imported, with the existing article; the unique
 constraint on the column is the backstop when two imports race.

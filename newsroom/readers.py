@@ -98,11 +98,12 @@ class Limits:
         """The first and last accepted published instants (aware, UTC), both included."""
         now = (now or datetime.now(UTC)).astimezone(UTC)
         year = min(max(now.year + self.max_published_years_ahead, 1), 9999)
-        day = 28 if (now.month, now.day) == (2, 29) else now.day
-        return (
-            datetime(min(max(self.min_published_year, 1), 9999), 1, 1, tzinfo=UTC),
-            now.replace(year=year, day=day),
-        )
+        try:
+            highest = now.replace(year=year)
+        except ValueError:  # 29 February, to a year that has none
+            highest = now.replace(year=year, day=28)
+        lowest = datetime(min(max(self.min_published_year, 1), 9999), 1, 1, tzinfo=UTC)
+        return lowest, highest
 
 
 @dataclass(frozen=True, slots=True)
