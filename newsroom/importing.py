@@ -496,8 +496,9 @@ class _Analyser:
                 return None
             try:
                 return future.result()
-            except Exception:  # a worker died (BrokenProcessPool), a result did not pickle
-                logger.warning("analysis worker failed; analysing its batch here", exc_info=True)
+            except Exception as exc:  # a worker died (BrokenProcessPool), a result did not pickle
+                logger.warning("analysis worker failed (%s); analysing its batch here", exc)
+                logger.info("analysis worker failure", exc_info=True)
                 return None
 
         submit(second)

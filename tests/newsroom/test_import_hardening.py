@@ -566,6 +566,47 @@ def _restore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def test_a_killed_worker_costs_nothing_but_time(kill_setup, tmp_path: Path) -> None:
+    """The pool breaks; its batches are analysed in the importing process instead."""
+    migrated, big = kill_setup
+    db = tmp_path / "db.sqlite3"
+    shutil.copy(migrated, db)
+    small = tmp_path / "small.jsonl"
+    with big.open() as source:
+        small.write_text("".join(next(source) for _ in range(3000)))
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "import_articles", str(small), "--jobs", "1"],
+        cwd=ROOT,
+        env=_env(db),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while _articles(db) < 200:
+            assert process.poll() is None, "the import ended before its worker could be killed"
+            assert time.monotonic() < deadline, "the import made no progress"
+            time.sleep(0.1)
+        workers = [
+            pid
+            for pid in _descendants(process.pid)
+            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        ]
+        assert len(workers) == 1
+        os.kill(workers[0], signal.SIGKILL)
+        out, err = process.communicate(timeout=300)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    assert "analysis worker failed" in err
+    assert out == "Imported 3000 articles (21000 sentences), 0 already imported, 0 failed.\n"
+    assert _articles(db) == 3000
+
+
 @pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL", "SIGINT to the group"])
 def test_killing_the_import_ends_its_workers(kill_setup, tmp_path: Path, how: str) -> None:
     migrated, big = kill_setup
