@@ -5,17 +5,20 @@ loading) and the parsed tree, never a string, is handed to trafilatura, so nothi
 fetched: trafilatura and htmldate only download when given a URL to read.
 
 Hostile pages are bounded before trafilatura sees them, because its cost grows faster than
-the page (measured here: 8,000 ``<span>`` in one paragraph took 7 s, 12,000 took 46 s):
+the page, with the number of inline elements above all (measured here: 8,000 ``<span>`` in
+one paragraph took 7 s, 12,000 took 46 s; 29,000 spread over 290 paragraphs, 7 s):
 
 * more than ``max_chars`` characters of HTML is refused before parsing;
 * libxml2 stops at 256 levels of nesting (the rest of the page is lost), so a page nested
   deeper than ``max_depth`` is refused rather than cut short silently;
-* more than ``max_elements`` elements (after dropping ``<svg>``, ``<math>``, ``<style>``)
-  is refused;
-* an element with more than ``max_inline_children`` inline children (``<span>``, ``<a>``,
-  ``<b>``…) has its inline tags stripped, text kept, before extraction.
+* more than ``max_elements`` elements (after dropping ``<svg>``, ``<math>``, ``<style>``
+  and hidden elements) is refused;
+* inline tags (``<span>``, ``<a>``, ``<b>``…) are stripped, their text kept, under an
+  element with more than ``max_inline_children`` of them as children, and in the whole
+  page when it has more than ``max_inline`` of them.
 
-Every refusal is an :class:`HtmlError` whose message says which limit and by how much.
+With the default limits no page takes more than about 3 s of CPU. Every refusal is an
+:class:`HtmlError` whose message says which limit and by how much.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ __all__ = [
     "MAX_CHARS",
     "MAX_DEPTH",
     "MAX_ELEMENTS",
+    "MAX_INLINE",
     "MAX_INLINE_CHILDREN",
     "HtmlError",
     "HtmlExtract",
@@ -44,11 +48,11 @@ __all__ = [
 MAX_CHARS = 5_000_000
 MAX_DEPTH = 200
 MAX_ELEMENTS = 30_000
-MAX_INLINE_CHILDREN = 500
+MAX_INLINE_CHILDREN = 100
+MAX_INLINE = 10_000
 
 # The extraction settings chosen with bench/score_html.py (see the README, "HTML import").
 TRAFILATURA_OPTIONS: dict[str, object] = {
-    "favor_precision": True,
     "include_comments": False,
     "include_tables": True,
     "deduplicate": False,
@@ -65,9 +69,17 @@ _DATE_PARAMS = {
 # check: the importer refuses a date out of its range rather than dropping it).
 _META_PUBLISHED = ("article:published_time", "og:published_time", "date", "pubdate")
 
+# What may stand between a headline and the site's name in a page title.
+_TITLE_SEPARATORS = frozenset("-|\u2013\u2014:\u00b7\u2022/")
+
 # Elements that are never text and that trafilatura drops anyway; dropped before counting
 # elements, so that a page drawn with inline SVG icons is not refused for its size.
 _NEVER_TEXT = ("svg", "math", "style")
+# What the reader never sees: the hidden attribute and an inline display:none (a search
+# box's suggestions, metadata blocks, hover cards). <head> keeps its hidden metadata.
+_HIDDEN = lxml.etree.XPath(
+    "//body//*[@hidden or contains(translate(@style, ' ', ''), 'display:none')]"
+)
 _INLINE_TAGS = frozenset(
     [
         "a",
@@ -140,6 +152,7 @@ def extract(
     max_depth: int = MAX_DEPTH,
     max_elements: int = MAX_ELEMENTS,
     max_inline_children: int = MAX_INLINE_CHILDREN,
+    max_inline: int = MAX_INLINE,
 ) -> HtmlExtract:
     """Extract the main text and the metadata of one HTML page.
 
@@ -147,23 +160,30 @@ def extract(
     left out), one block per line, scripts and styles never included. Raises
     :class:`HtmlError` for a page over ``max_chars`` characters, deeper than ``max_depth``
     elements, with more than ``max_elements`` elements, that lxml cannot parse, or with no
-    readable text (``"no readable text in the HTML"``). Never fetches anything.
+    readable text (``"no readable text in the HTML"``). Inline tags are stripped as the
+    module docstring says (``max_inline_children``, ``max_inline``). Never fetches anything.
     """
     if len(html) > max_chars:
         raise HtmlError(f"HTML page is {len(html)} characters, over the limit of {max_chars}")
     root = _parse(html, max_depth=max_depth)
-    for element in list(root.iter(*_NEVER_TEXT)):
-        element.drop_tree()
+    for element in [*root.iter(*_NEVER_TEXT), *_HIDDEN(root)]:
+        if element.getparent() is not None:
+            element.drop_tree()
     _check_size(root, max_depth=max_depth, max_elements=max_elements)
-    _flatten_inline_runs(root, max_inline_children)
+    _flatten_inline(root, per_element=max_inline_children, total=max_inline)
     published = _meta_published(root)
+    headlines = {_one_line(h1.text_content()).casefold() for h1 in root.iter("h1")}
     document = _trafilatura(root)
     text = "\n".join(line.strip() for line in (document.text or "").splitlines() if line.strip())
     if not text:
         raise HtmlError("no readable text in the HTML")
+    title = _one_line(document.title)
+    first_line = text.partition("\n")[0]
+    if _is_headline(first_line, title, headlines):
+        title = first_line
     return HtmlExtract(
         text=text,
-        title=_one_line(document.title),
+        title=title,
         author=_one_line(document.author),
         published=published or _published(document.date),
         sitename=_one_line(document.sitename),
@@ -212,17 +232,28 @@ def _check_size(root: lxml.html.HtmlElement, *, max_depth: int, max_elements: in
         raise HtmlError(f"HTML page has {count} elements, over the limit of {max_elements}")
 
 
-def _flatten_inline_runs(root: lxml.html.HtmlElement, limit: int) -> None:
-    """Strip the inline tags under any element with more than ``limit`` inline children."""
-    crowded = [
-        element
-        for element in root.iter()
-        if len(element) > limit
-        and sum(isinstance(child.tag, str) and child.tag in _INLINE_TAGS for child in element)
-        > limit
-    ]
+def _flatten_inline(root: lxml.html.HtmlElement, *, per_element: int, total: int) -> None:
+    """Strip inline tags, keeping their text: everywhere when there are more than ``total``,
+    else under each element with more than ``per_element`` inline children."""
+    inline = sum(1 for _ in root.iter(*_INLINE_TAGS))
+    if inline > total:
+        crowded = [root]
+    elif inline > per_element:
+        crowded = [
+            element
+            for element in root.iter()
+            if len(element) > per_element
+            and sum(isinstance(child.tag, str) and child.tag in _INLINE_TAGS for child in element)
+            > per_element
+        ]
+    else:
+        return
     for element in crowded:
         lxml.etree.strip_tags(element, *_INLINE_TAGS)
+        # Stripping leaves the text in as many libxml2 text nodes as there were tags, and
+        # XPath over them is what is slow: setting a text again makes it one node.
+        for node in element.iter():
+            node.text, node.tail = node.text, node.tail
 
 
 def _trafilatura(root: lxml.html.HtmlElement) -> Any:
@@ -253,6 +284,16 @@ def _meta_published(root: lxml.html.HtmlElement) -> datetime | None:
         if value := _published(found.get(key)):
             return value
     return None
+
+
+def _is_headline(line: str, title: str, headlines: set[str]) -> bool:
+    """Whether the text's first line is the page's headline: an ``<h1>``, or the title
+    (``og:title``, ``<title>``) possibly followed by the site's name ("Story | Site")."""
+    folded, title = line.casefold(), title.casefold()
+    if folded in headlines or folded == title:
+        return True
+    rest = title.removeprefix(folded)
+    return bool(folded) and rest != title and rest.lstrip()[:1] in _TITLE_SEPARATORS
 
 
 def _one_line(value: str | None) -> str:
