@@ -139,17 +139,22 @@ def decide_flag(*, flag: ArtifactFlag, user, state: str) -> ArtifactFlag:
 
 
 @transaction.atomic
-def decide_kind(*, article: Article, kind: str, user, state: str) -> int:
+def decide_kind(
+    *, article: Article, kind: str, user, state: str, confident_only: bool = False
+) -> int:
     """Confirm or dismiss every *pending* flag of ``kind`` on ``article`` in one action.
 
+    With ``confident_only``, only the flags whose confidence reaches
+    ``NEWSROOM_CONFIDENT_FLAG`` (the low-confidence ones are left for one-by-one review).
     Flags already decided keep their decision. Each changed flag gets its own history
     row (one bulk insert). Returns how many flags changed.
     """
     if state not in DECISIONS:
         raise ValidationError("A flag can only be confirmed or dismissed.", code="invalid_state")
-    flags = list(
-        ArtifactFlag.objects.select_for_update().filter(article=article, kind=kind).pending()
-    )
+    pending = ArtifactFlag.objects.select_for_update().filter(article=article, kind=kind).pending()
+    if confident_only:
+        pending = pending.confident()
+    flags = list(pending)
     for flag in flags:
         _record(flag, user, state, flag.state)
     if flags:

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from newsroom.models import Article, Sentence, safe_link
+from newsroom.models import Article, Sentence, Source, safe_link
 
 
 def artifact_kind_choices() -> list[tuple[str, str]]:
@@ -28,6 +28,14 @@ class ArtifactFlagQuerySet(models.QuerySet["ArtifactFlag"]):
     def confirmed(self) -> ArtifactFlagQuerySet:
         return self.filter(state=ArtifactFlag.State.CONFIRMED)
 
+    def confident(self) -> ArtifactFlagQuerySet:
+        """Flags the detector is sure of (confidence at least ``NEWSROOM_CONFIDENT_FLAG``)."""
+        return self.filter(confidence__gte=settings.NEWSROOM_CONFIDENT_FLAG)
+
+    def unsure(self) -> ArtifactFlagQuerySet:
+        """Low-confidence flags: worth a closer look before confirming."""
+        return self.filter(confidence__lt=settings.NEWSROOM_CONFIDENT_FLAG)
+
     def untouched(self) -> ArtifactFlagQuerySet:
         """Detector suggestions no editor has acted on: re-detection may replace them."""
         return self.filter(
@@ -43,6 +51,15 @@ class ArtifactFlagQuerySet(models.QuerySet["ArtifactFlag"]):
             origin=ArtifactFlag.Origin.DETECTOR,
             decided_at__isnull=True,
         )
+
+
+class SourceFeedback(Source):
+    """A source seen through its artifact decisions (admin: confirmed vs dismissed)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "detector feedback per source"
+        verbose_name_plural = "detector feedback per source"
 
 
 class ArtifactFlag(models.Model):
@@ -96,6 +113,11 @@ class ArtifactFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} [{self.start}, {self.end}) ({self.get_state_display()})"
+
+    @property
+    def is_confident(self) -> bool:
+        """True when the detector's calibrated confidence reaches the setting."""
+        return self.confidence >= settings.NEWSROOM_CONFIDENT_FLAG
 
     @property
     def text(self) -> str:

@@ -1,18 +1,24 @@
-"""Score the artifact detector against the labelled dev set and time it.
+"""Score the artifact detector, honestly: cross-validated by page, and time it.
 
 Usage (from the repository root):
 
-    .venv/bin/python bench/score_artifacts.py [--eval-dir DIR | --path FILE]
-        [--json OUT] [--show KIND] [--seconds 2]
+    .venv/bin/python bench/score_artifacts.py [--shared DIR] [--json OUT] [--show KIND]
+        [--seconds 2] [--rules-only]
 
-The labelled set is read from ``../shared/eval/artifacts/dev.jsonl`` beside the
-repository (or ``$NEWSROOM_SHARED/eval/artifacts/dev.jsonl``); it is never
-copied into the repository. Prints, per kind and micro-averaged, span-level
-precision/recall/F1 (a prediction hits a gold span of the same kind when they
-overlap), character-level P/R/F1 with kinds ignored, and the detector's
-throughput in articles per second. A second table scores the held-out synthetic
-articles of ``tests/text/heldout_articles.py`` and lists every finding on its clean
-articles (each one is a false flag).
+Data is read in place from ``../shared/eval`` beside the repository (or
+``$NEWSROOM_SHARED/eval``, or ``--shared``); it is never copied into the repository.
+
+The shipped model trained on every page of the weak corpus and the dev set, so those are
+scored with the fold models of ``bench/detector_folds.py``: each text by a model that did
+not train on its page (folds grouped by page, as ``train_detector`` makes them). Printed:
+
+* weak corpus, character- and line-level P/R/F1, article extractors and full-page dumps
+  apart, with the rules alone beside them, and character F1 per extractor;
+* dev set: per kind and micro-averaged span-level P/R/F1 (a prediction hits a gold span
+  of the same kind when they overlap) and character-level P/R/F1 with kinds ignored;
+* the synthetic held-out articles of ``tests/text/heldout_articles.py`` (never trained
+  on) with the shipped model, and every finding on its clean articles (each a false flag);
+* CPU time of parse + sentence split + detection per article, and per 5 KB.
 """
 
 from __future__ import annotations
@@ -28,7 +34,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newsroom.text.artifacts import KINDS, detect  # noqa: E402
+from bench import detector_folds  # noqa: E402
+from newsroom.text import layout, sentences  # noqa: E402
+from newsroom.text.artifacts import KINDS, detect, training  # noqa: E402
+from newsroom.text.artifacts import model as learned  # noqa: E402
 from tests.text.heldout_articles import ARTICLES, CLEAN  # noqa: E402
 
 RULE_KINDS = ("stray_whitespace", "html_entity", "mojibake")
@@ -53,8 +62,11 @@ def prf(tp_p: int, n_pred: int, tp_g: int, n_gold: int) -> dict[str, float]:
     return {"precision": p, "recall": r, "f1": f, "pred": n_pred, "gold": n_gold}
 
 
-def score(records: list[dict]) -> tuple[dict, list[dict]]:
-    """Return (figures, per-record predictions)."""
+def score(records: list[dict], model_for=None) -> tuple[dict, list[dict]]:
+    """Return (figures, per-record predictions).
+
+    ``model_for(record)`` picks the model for a record (default: the shipped one).
+    """
     counts: dict[str, Counter] = {k: Counter() for k in KINDS}
     char_tp = char_pred = char_gold = 0
     details = []
@@ -63,7 +75,11 @@ def score(records: list[dict]) -> tuple[dict, list[dict]]:
         gold = record["artifacts"]
         pred = [
             {"kind": f.kind, "start": f.start, "end": f.end, "reason": f.reason}
-            for f in detect(text)
+            for f in detect(
+                text,
+                layout.parse(text),
+                model=model_for(record) if model_for else learned.current(),
+            )
         ]
         details.append({"id": record["id"], "text": text, "gold": gold, "pred": pred})
         for kind in KINDS:
@@ -107,15 +123,21 @@ def _chars(spans: list[dict]) -> set[int]:
 
 def throughput(records: list[dict], seconds: float) -> dict[str, float]:
     texts = [r["text"] for r in records]
-    for text in texts:  # warm-up (regex caches, imports)
-        detect(text)
+
+    def pipeline(text: str) -> None:
+        parsed = layout.parse(text)
+        sentences.split(text, parsed.blocks)
+        detect(text, parsed)
+
+    for text in texts:  # warm-up (regex caches, imports, the model file)
+        pipeline(text)
     done = 0
     chars = 0
     began = time.perf_counter()
     cpu_began = time.process_time()
     while time.perf_counter() - began < seconds:
         for text in texts:
-            detect(text)
+            pipeline(text)
             chars += len(text)
         done += len(texts)
     elapsed = time.perf_counter() - began
@@ -126,6 +148,7 @@ def throughput(records: list[dict], seconds: float) -> dict[str, float]:
         "ms_per_article": 1000 * elapsed / done,
         "cpu_ms_per_article": 1000 * cpu / done,
         "mean_chars": chars / done,
+        "cpu_ms_per_5kb": 1000 * cpu / (chars / 5000),
     }
 
 
@@ -171,24 +194,86 @@ def report(figures: dict, speed: dict[str, float] | None, title: str) -> None:
         print(
             f"throughput: {speed['articles_per_s']:.0f} articles/s "
             f"({speed['ms_per_article']:.3f} ms wall, {speed['cpu_ms_per_article']:.3f} ms CPU "
-            f"per article of {speed['mean_chars']:.0f} chars, one core)"
+            f"per article of {speed['mean_chars']:.0f} chars, one core; "
+            f"{speed['cpu_ms_per_5kb']:.3f} ms CPU per 5 KB): parse + sentences + detection"
+        )
+
+
+def weak_report(name: str, summary: dict, rules: dict) -> None:
+    print(f"== weak corpus, cross-validated by page: {name} ==")
+    print(
+        f"{'part':16} {'level':5} {'P':>6} {'R':>6} {'F1':>6}   rules: {'P':>6} {'R':>6} {'F1':>6}"
+    )
+    for origin, label in (("weak-article", "article extr."), ("weak-dump", "full-page dumps")):
+        if origin not in summary:
+            continue
+        for level in ("char", "line"):
+            f, g = summary[origin][level], rules[origin][level]
+            print(
+                f"{label:16} {level:5} {f['precision']:6.3f} {f['recall']:6.3f} {f['f1']:6.3f}"
+                f"          {g['precision']:6.3f} {g['recall']:6.3f} {g['f1']:6.3f}"
+            )
+    per = summary.get("per_extractor_char_f1", {})
+    base = rules.get("per_extractor_char_f1", {})
+    if per:
+        print("char F1 per extractor (rules alone):")
+        print(
+            "  "
+            + ", ".join(f"{name} {f1:.2f} ({base.get(name, 0):.2f})" for name, f1 in per.items())
         )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--eval-dir", type=Path, help="folder holding dev.jsonl")
-    parser.add_argument("--path", type=Path, help="labelled JSONL file")
+    parser.add_argument("--shared", type=Path, help="the shared folder holding eval/")
     parser.add_argument("--json", type=Path, metavar="OUT", help="write the figures here")
     parser.add_argument("--show", metavar="KIND", help="print misses and false positives")
     parser.add_argument("--seconds", type=float, default=2.0, help="timing budget (0: skip)")
+    parser.add_argument(
+        "--rules-only", action="store_true", help="score the rules without the learned layer"
+    )
     args = parser.parse_args(argv)
-    path = args.path or (args.eval_dir / "dev.jsonl" if args.eval_dir else default_path())
-    if not path.exists():
-        parser.error(f"no labelled set at {path}; pass --path or set NEWSROOM_SHARED")
-    records = load(path)
-    figures, details = score(records)
-    heldout, heldout_details = score(ARTICLES + CLEAN)
+    shared = args.shared or detector_folds.shared_dir()
+    weak_path, dev_path = training.shared_paths(shared)
+    if not dev_path.exists() or not weak_path.exists():
+        parser.error(f"no evaluation data under {shared}; pass --shared or set NEWSROOM_SHARED")
+    if args.rules_only:
+        learned.configure(None)
+    out: dict = {}
+    shipped = learned.current()
+    if shipped is not None:
+        meta = shipped.metadata
+        print(
+            f"model: trained {meta.get('trained_at')}, seed {meta.get('seed')}, "
+            f"thresholds {meta.get('thresholds')}, scikit-learn {meta['versions']['scikit-learn']}"
+        )
+
+    def model_for_group(group: str):
+        if args.rules_only:
+            return None
+        return detector_folds.model_for(group)
+
+    # Weak corpus: every text scored by the fold model that did not see its page.
+    weak = training.load_weak(weak_path)
+    scored, rules = [], []
+    for example in weak:
+        parsed = layout.parse(example.text)
+        scored.append((example, detect(example.text, parsed, model=model_for_group(example.group))))
+        rules.append((example, detect(example.text, parsed, model=None)))
+    weak_summary, weak_rules = training.summarise(scored), training.summarise(rules)
+    weak_report(
+        "rules + learned layer" if not args.rules_only else "rules", weak_summary, weak_rules
+    )
+    out["weak"] = {"cross_validated": weak_summary, "rules_only": weak_rules}
+    print()
+
+    dev_examples = {e.id: e for e in training.load_dev(dev_path)}
+    records = load(dev_path)
+    figures, details = score(records, lambda r: model_for_group(dev_examples[r["id"]].group))
+    out["dev"] = figures
+    heldout, heldout_details = score(
+        ARTICLES + CLEAN, (lambda r: None) if args.rules_only else None
+    )
     clean_ids = {r["id"] for r in CLEAN}
     clean_flags = [
         (item["id"], item["text"][p["start"] : p["end"]], p["kind"])
@@ -198,6 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     heldout["clean_articles"] = len(CLEAN)
     heldout["clean_false_flags"] = len(clean_flags)
+    out["heldout"] = heldout
     if args.show:
         print("-- dev --")
         show(details, args.show)
@@ -206,15 +292,19 @@ def main(argv: list[str] | None = None) -> int:
         print()
     speed = throughput(records, args.seconds) if args.seconds > 0 else None
     if speed:
-        figures["throughput"] = speed
-    report(figures, speed, f"dev ({path.name})")
+        out["throughput"] = speed
+    report(
+        figures,
+        speed,
+        f"dev ({dev_path.name}), each article scored by a model that did not train on its page",
+    )
     print()
-    report(heldout, None, "held-out synthetic (tests/text/heldout_articles.py)")
+    report(heldout, None, "held-out synthetic (tests/text/heldout_articles.py), shipped model")
     print(f"false flags on {len(CLEAN)} clean articles: {len(clean_flags)}")
     for item_id, flagged, kind in clean_flags:
         print(f"  {item_id}: {kind} {flagged[:100]!r}")
     if args.json:
-        out = {"dev": figures, "heldout": heldout}
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     return 0
 

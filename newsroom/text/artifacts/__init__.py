@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from newsroom.text.spans import Finding, Layout
 
 from . import boilerplate, characters, media, meta, repetition
+from . import model as learned
 from .document import Document, Line
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "Document",
     "Line",
     "detect",
+    "detect_rules",
 ]
 
 KINDS: tuple[str, ...] = (
@@ -142,22 +144,37 @@ _FURNITURE = frozenset(
 )
 
 
-def detect(text: str, layout: Layout | None = None) -> list[Finding]:
+_CURRENT = object()
+
+
+def detect(text: str, layout: Layout | None = None, *, model: object = _CURRENT) -> list[Finding]:
     """Find layout artifacts in scraped article ``text``.
 
     ``layout`` (from ``newsroom.text.layout.parse``) is optional; when given, its
-    title block is used as the article title. Returns findings sorted by start
-    (then end), each with a kind from :data:`KINDS`, half-open code-point offsets
-    into ``text``, a short reason and a confidence in 0..1. Never raises on any
-    ``str`` input.
+    title block is used as the article title. The rules run first; the learned line
+    layer (:mod:`.model`: the configured model unless ``model`` is given, ``None`` for
+    rules only) then adds the lines it finds to be artifacts, drops rule findings it is
+    sure are article body, and sets the confidence of whole-line findings to its
+    calibrated probability. Returns findings sorted by start (then end), each with a kind
+    from :data:`KINDS`, half-open code-point offsets into ``text``, a short reason and a
+    confidence in 0..1. Never raises on any ``str`` input.
     """
     if not text:
         return []
+    doc, findings = detect_rules(text, layout)
+    active = learned.current() if model is _CURRENT else model
+    if isinstance(active, learned.DetectorModel):
+        findings = active.apply(doc, findings)
+    return findings
+
+
+def detect_rules(text: str, layout: Layout | None = None) -> tuple[Document, list[Finding]]:
+    """The rules alone: the parsed :class:`Document` and its resolved findings."""
     doc = Document.parse(text, layout)
     candidates: list[Finding] = []
     for detector in DETECTORS:
         candidates.extend(f for f in detector(doc) if f.start < f.end)
-    return resolve(candidates)
+    return doc, resolve(candidates)
 
 
 def resolve(candidates: list[Finding]) -> list[Finding]:

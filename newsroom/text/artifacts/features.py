@@ -1,0 +1,369 @@
+# ruff: noqa: RUF001
+"""Features of every content line for the learned artifact layer.
+
+One row per non-blank line of a :class:`~.document.Document`: what the line looks like
+(length, words, punctuation, casing, whether it reads as a sentence), where it sits
+(position, runs of short lines, distance to prose), how it relates to its neighbours and
+to the title (word overlap, verbatim repeats, truncated copies), its layout role, and what
+the rules said about it (the kind of the rule finding covering it, how much it covers,
+how sure the rule was). The character n-grams of the line are scored separately by a
+hashed n-gram model (see :mod:`.model`) and appended as one more column.
+
+Pure Python: no Django, no NumPy (the rows are plain lists of floats, turned into an
+array by the model).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsroom.text.spans import BlockRole, Finding
+
+from .document import Document, Line
+
+__all__ = [
+    "CATEGORICAL",
+    "FEATURE_NAMES",
+    "KIND_INDEX",
+    "LineRow",
+    "line_head",
+    "line_rows",
+]
+
+# Character-level and whitespace kinds are the rules' alone: they never make a line an
+# artifact line, so they are not rule signals for the line model.
+CHARACTER_LEVEL = frozenset({"stray_whitespace", "html_entity", "mojibake"})
+
+# Stable kind numbering for the categorical rule-kind feature (0 = no rule finding).
+KIND_ORDER: tuple[str, ...] = (
+    "truncated_duplicate",
+    "duplicate_block",
+    "image_caption",
+    "photo_credit",
+    "media_placeholder",
+    "embedded_social",
+    "dateline",
+    "byline",
+    "author_bio",
+    "share_widget",
+    "social_follow",
+    "newsletter_prompt",
+    "advert",
+    "related_links",
+    "navigation",
+    "dead_comments",
+    "comment_form",
+    "user_comments",
+    "cookie_notice",
+    "copyright_footer",
+    "separator",
+    "stray_whitespace",
+    "html_entity",
+    "html_markup",
+    "mojibake",
+    "truncated_text",
+)
+KIND_INDEX = {kind: i + 1 for i, kind in enumerate(KIND_ORDER)}
+_ROLES = (BlockRole.TITLE, BlockRole.DATELINE, BlockRole.CAPTION, BlockRole.BODY, BlockRole.TRAILER)
+
+FEATURE_NAMES: tuple[str, ...] = (
+    "rel_pos",
+    "rank_top",
+    "rank_bottom",
+    "n_lines",
+    "doc_chars",
+    "chars",
+    "words",
+    "mean_word_len",
+    "share_of_doc",
+    "ends_sentence",
+    "ends_colon",
+    "ends_digit",
+    "starts_upper",
+    "starts_lower",
+    "starts_digit",
+    "starts_symbol",
+    "upper_ratio",
+    "capitalised_words",
+    "digit_ratio",
+    "punct_ratio",
+    "non_ascii_ratio",
+    "sentence_marks",
+    "commas",
+    "has_url",
+    "has_handle",
+    "has_copyright",
+    "separators",
+    "reads_as_sentence",
+    "is_title",
+    "title_overlap",
+    "prev_overlap",
+    "next_overlap",
+    "copies",
+    "seen_before",
+    "prefix_of_other",
+    "prev_words",
+    "next_words",
+    "prev_prose",
+    "next_prose",
+    "short_run",
+    "prose_before",
+    "prose_after",
+    "prose_distance",
+    "after_last_prose",
+    "before_first_prose",
+    "doc_prose_share",
+    "role_title",
+    "role_dateline",
+    "role_caption",
+    "role_body",
+    "role_trailer",
+    "rule_kind",
+    "rule_cover",
+    "rule_confidence",
+    "rule_inline",
+    "rule_count",
+)
+# Columns the gradient-boosted model treats as categories, by position.
+CATEGORICAL: tuple[int, ...] = (FEATURE_NAMES.index("rule_kind"),)
+
+_WORD = re.compile(r"\w+")
+_URL = re.compile(r"https?://|www\.|\.(?:com|org|net|co\.uk)\b|pic\.twitter")
+_HANDLE = re.compile(r"(?<!\w)@\w")
+_SEPARATORS = frozenset("|•·›»/–—")
+_SENTENCE_MARK = re.compile(r"[.!?][\"'”’)]*\s+[\"'“‘(]*[A-Z]")
+
+
+@dataclass(frozen=True, slots=True)
+class LineRow:
+    """The features of one content line, with the line itself and its rule findings."""
+
+    line: Line
+    values: list[float]
+    rule_kind: str  # kind of the block rule finding covering most of the line, or ""
+    rule_cover: float  # share of the line's characters covered by block rule findings
+    whole: tuple[Finding, ...]  # block rule findings that cover most of the line
+    inline: tuple[Finding, ...]  # block rule findings covering only part of it
+
+
+HEAD_CHARS = 100
+
+
+def line_head(text: str) -> str:
+    """What the n-gram models read of a line: its first 100 characters, lower-cased.
+
+    The head names what a line is ("Advertisement", "Share this", "Related:", "Photo:");
+    reading no further keeps the cost per article small whatever its paragraphs' length.
+    """
+    return text[:HEAD_CHARS].lower()
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text))
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def _is_prose(line: Line) -> bool:
+    return (line.words >= 8 and line.ends_sentence) or line.words >= 30
+
+
+def line_rows(doc: Document, findings: Sequence[Finding]) -> list[LineRow]:
+    """Return one :class:`LineRow` per content line of ``doc``, in text order.
+
+    ``findings`` are the rules' resolved findings for the same text; block-level ones
+    become the rule features of the lines they fall on.
+    """
+    content = [doc.lines[i] for i in doc.content]
+    n = len(content)
+    if not n:
+        return []
+    text_chars = sum(line.end - line.start for line in content) or 1
+    lowered = [line.lower for line in content]
+    word_sets = [_words(low) for low in lowered]
+    prose = [_is_prose(line) for line in content]
+    prose_ranks = [r for r, p in enumerate(prose) if p]
+    copies = Counter(lowered)
+    title_words = word_sets[doc.rank[doc.title]] if doc.title in doc.rank else set()
+    short = [line.words <= 6 and not line.ends_sentence for line in content]
+    run = [0] * n
+    r = 0
+    while r < n:
+        if not short[r]:
+            r += 1
+            continue
+        end = r
+        while end < n and short[end]:
+            end += 1
+        for k in range(r, end):
+            run[k] = end - r
+        r = end
+    prefixes = _prefix_of_other(lowered)
+    per_line = _findings_by_line(doc, content, findings)
+    roles = _roles(doc, content)
+    seen: set[str] = set()
+    prose_share = len(prose_ranks) / n
+    doc_chars = math.log1p(len(doc.text))
+    rows: list[LineRow] = []
+    cum_prose = 0
+    for r, line in enumerate(content):
+        text = line.text
+        length = len(text)
+        letters = sum(ch.isalpha() for ch in text) or 1
+        upper = sum(ch.isupper() for ch in text)
+        digits = sum(ch.isdigit() for ch in text)
+        spaces = text.count(" ")
+        punct = length - letters - digits - spaces if letters > 1 else length - digits - spaces
+        words = text.split()
+        nwords = len(words) or 1
+        first = text[0]
+        last = text[-1]
+        prev_line = content[r - 1] if r else None
+        next_line = content[r + 1] if r + 1 < n else None
+        at = bisect.bisect_left(prose_ranks, r)
+        before = prose_ranks[at - 1] if at else None
+        after = prose_ranks[at] if at < len(prose_ranks) else None
+        if after == r:
+            distance = 0
+        else:
+            distance = min(
+                r - before if before is not None else 99,
+                after - r if after is not None else 99,
+            )
+        whole, inline, kind, cover, confidence = per_line[r]
+        role = roles[r]
+        low = lowered[r]
+        values = [
+            r / (n - 1) if n > 1 else 0.0,
+            min(r, 30),
+            min(n - 1 - r, 30),
+            math.log1p(n),
+            doc_chars,
+            math.log1p(length),
+            math.log1p(line.words),
+            (length - spaces) / nwords,
+            length / text_chars,
+            float(line.ends_sentence),
+            float(last == ":"),
+            float(last.isdigit()),
+            float(first.isupper()),
+            float(first.islower()),
+            float(first.isdigit()),
+            float(not first.isalnum()),
+            upper / letters,
+            sum(w[0].isupper() for w in words) / nwords,
+            digits / length,
+            max(punct, 0) / length,
+            sum(not ch.isascii() for ch in text) / length,
+            len(_SENTENCE_MARK.findall(text)),
+            text.count(","),
+            float(_URL.search(low) is not None),
+            float(_HANDLE.search(text) is not None),
+            float("©" in text or "copyright" in low),
+            sum(ch in _SEPARATORS for ch in text),
+            float(prose[r]),
+            float(doc.title == line.index),
+            _overlap(word_sets[r], title_words) if doc.title != line.index else 0.0,
+            _overlap(word_sets[r], word_sets[r - 1]) if r else 0.0,
+            _overlap(word_sets[r], word_sets[r + 1]) if r + 1 < n else 0.0,
+            min(copies[low], 10),
+            float(low in seen),
+            float(prefixes[r]),
+            math.log1p(prev_line.words) if prev_line else 0.0,
+            math.log1p(next_line.words) if next_line else 0.0,
+            float(_is_prose(prev_line)) if prev_line else 0.0,
+            float(_is_prose(next_line)) if next_line else 0.0,
+            math.log1p(run[r]),
+            cum_prose / n,
+            (len(prose_ranks) - cum_prose - prose[r]) / n,
+            min(distance, 99),
+            float(not prose_ranks or r > prose_ranks[-1]),
+            float(not prose_ranks or r < prose_ranks[0]),
+            prose_share,
+            *(float(role == each) for each in _ROLES),
+            float(KIND_INDEX.get(kind, 0)),
+            cover,
+            confidence,
+            float(bool(inline)),
+            float(len(whole) + len(inline)),
+        ]
+        seen.add(low)
+        cum_prose += prose[r]
+        rows.append(LineRow(line, values, kind, cover, tuple(whole), tuple(inline)))
+    return rows
+
+
+def _prefix_of_other(lowered: list[str]) -> list[bool]:
+    """True for a line (20+ chars) that is a strict prefix of another line, ellipsis aside."""
+    out = [False] * len(lowered)
+    by_head: dict[str, list[int]] = {}
+    for i, low in enumerate(lowered):
+        if len(low) >= 20:
+            by_head.setdefault(low[:20], []).append(i)
+    for group in by_head.values():
+        if len(group) < 2:
+            continue
+        for i in group:
+            stem = lowered[i].rstrip(".… ")
+            out[i] = any(
+                j != i and len(lowered[j]) > len(stem) and lowered[j].startswith(stem)
+                for j in group
+            )
+    return out
+
+
+def _findings_by_line(
+    doc: Document, content: list[Line], findings: Sequence[Finding]
+) -> list[tuple[list[Finding], list[Finding], str, float, float]]:
+    """Block rule findings of each content line: (whole, inline, kind, cover, confidence)."""
+    starts = [line.start for line in content]
+    hits: list[list[Finding]] = [[] for _ in content]
+    for finding in findings:
+        if finding.kind in CHARACTER_LEVEL:
+            continue
+        r = bisect.bisect_right(starts, finding.start) - 1
+        while 0 <= r < len(content) and content[r].start < finding.end:
+            if content[r].end > finding.start:
+                hits[r].append(finding)
+            r += 1
+    out = []
+    for line, found in zip(content, hits, strict=True):
+        if not found:
+            out.append(([], [], "", 0.0, 0.0))
+            continue
+        length = line.end - line.start
+        covered = Counter()
+        whole: list[Finding] = []
+        inline: list[Finding] = []
+        for finding in found:
+            share = (min(finding.end, line.end) - max(finding.start, line.start)) / length
+            covered[finding.kind] += share
+            (whole if share >= 0.5 else inline).append(finding)
+        kind, _ = covered.most_common(1)[0]
+        cover = min(1.0, sum(covered.values()))
+        confidence = max(f.confidence for f in found)
+        out.append((whole, inline, kind, cover, confidence))
+    return out
+
+
+def _roles(doc: Document, content: list[Line]) -> list[str]:
+    """The layout role of the block each content line starts in ("" without a layout)."""
+    layout = doc.layout
+    if layout is None or not layout.blocks:
+        return [""] * len(content)
+    block_starts = [block.start for block in layout.blocks]
+    roles = []
+    for line in content:
+        at = bisect.bisect_right(block_starts, line.start) - 1
+        block = layout.blocks[at] if at >= 0 else None
+        roles.append(block.role if block is not None and block.end > line.start else "")
+    return roles

@@ -1,0 +1,226 @@
+"""The learned line layer of the artifact detector: load once, apply to rule findings.
+
+A shipped model file (``detector.joblib`` beside this module, or the file named by
+:func:`configure`) holds a :class:`DetectorModel`: a hashed character n-gram model that
+scores a line's text, a gradient-boosted line model over the features of
+:mod:`.features` plus that score, an isotonic calibration of its probability, and a kind
+classifier for lines no rule named. :meth:`DetectorModel.apply` turns the rules' findings
+into the final ones:
+
+* a line the rules left alone becomes a whole-line finding when its calibrated
+  probability of being an artifact reaches ``add_threshold``; its kind comes from the
+  kind classifier;
+* a whole-line rule finding is kept unless the model is sure the line is article body
+  (probability under ``keep_threshold``); a kept one takes the model's probability as
+  its confidence;
+* findings inside a line (credit tails, inline "Related:" links) and the character-level
+  kinds stay as the rules made them.
+
+Pure Python (NumPy and scikit-learn, no Django). Loading is lazy and happens once per
+process; a missing or unreadable model file means rules only, never an exception.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from newsroom.text.spans import Finding
+
+from .document import Document
+from .features import FEATURE_NAMES, KIND_ORDER, LineRow, line_rows
+
+__all__ = ["DEFAULT_PATH", "DetectorModel", "KindModel", "combine", "configure", "current", "load"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PATH = Path(__file__).with_name("detector.joblib")
+FORMAT_VERSION = 1
+
+# Kinds the rules recognise better than any line model: never dropped.
+_RULE_ONLY = frozenset({"truncated_duplicate", "user_comments", "html_markup", "separator"})
+
+
+@dataclass
+class DetectorModel:
+    """A trained line model with its kind classifier, thresholds and metadata."""
+
+    ngram: Any  # text -> P(artifact): HashingVectorizer + SGD log-loss pipeline
+    line: Any  # features + n-gram score -> P(artifact): HistGradientBoostingClassifier
+    calibrator: Any  # raw probability -> calibrated probability: IsotonicRegression
+    kind: Any  # (texts, rows) -> kind: see training.KindModel
+    add_threshold: float = 0.5
+    keep_threshold: float = 0.1
+    metadata: dict[str, Any] = field(default_factory=dict)
+    format_version: int = FORMAT_VERSION
+
+    def probabilities(self, rows: Sequence[LineRow]) -> list[float]:
+        """Calibrated P(artifact) of each row's line."""
+        import numpy as np
+
+        if not rows:
+            return []
+        texts = [row.line.text for row in rows]
+        matrix = np.empty((len(rows), len(FEATURE_NAMES) + 1), dtype=np.float64)
+        matrix[:, :-1] = [row.values for row in rows]
+        matrix[:, -1] = self.ngram.predict_proba(texts)[:, 1]
+        raw = self.line.predict_proba(matrix)[:, 1]
+        return [float(p) for p in self.calibrator.predict(raw)]
+
+    def apply(self, doc: Document, findings: list[Finding]) -> list[Finding]:
+        """The final findings of ``doc`` given the rules' resolved ``findings``."""
+        rows = line_rows(doc, findings)
+        if not rows:
+            return findings
+        return combine(
+            findings,
+            rows,
+            self.probabilities(rows),
+            self.kind.predict,
+            add_threshold=self.add_threshold,
+            keep_threshold=self.keep_threshold,
+        )
+
+
+def combine(
+    findings: list[Finding],
+    rows: Sequence[LineRow],
+    probs: Sequence[float],
+    kinds_of: Callable[[list[LineRow]], list[str]],
+    *,
+    add_threshold: float,
+    keep_threshold: float,
+) -> list[Finding]:
+    """Merge the rules' ``findings`` with the line probabilities (see the module docstring).
+
+    ``kinds_of`` names the kinds of the lines the model adds. Returns findings sorted by
+    (start, end, kind), block-level ones still non-overlapping.
+    """
+    dropped: set[tuple[int, int, str]] = set()
+    rescored: dict[tuple[int, int, str], float] = {}
+    added_rows: list[LineRow] = []
+    added_probs: list[float] = []
+    for row, p in zip(rows, probs, strict=True):
+        if row.whole:
+            for finding in row.whole:
+                key = (finding.start, finding.end, finding.kind)
+                if p < keep_threshold and finding.kind not in _RULE_ONLY:
+                    dropped.add(key)
+                else:
+                    rescored[key] = p
+        elif not row.inline and p >= add_threshold:
+            added_rows.append(row)
+            added_probs.append(p)
+    out: list[Finding] = []
+    for finding in findings:
+        key = (finding.start, finding.end, finding.kind)
+        if key in dropped:
+            continue
+        if key in rescored:
+            finding = replace(finding, confidence=round(max(rescored[key], 0.01), 3))
+        out.append(finding)
+    if added_rows:
+        for row, p, kind in zip(added_rows, added_probs, kinds_of(added_rows), strict=True):
+            line = row.line
+            out.append(
+                Finding(
+                    line.start,
+                    line.end,
+                    kind=kind,
+                    reason=f"learned line model ({kind.replace('_', ' ')})",
+                    confidence=round(p, 3),
+                    extra={"model": True},
+                )
+            )
+        out.sort(key=lambda f: (f.start, f.end, f.kind))
+    return out
+
+
+@dataclass
+class KindModel:
+    """Names the kind of a line the rules did not name: hashed text n-grams + a few features.
+
+    ``vectorizer`` is a stateless ``HashingVectorizer``, ``classifier`` a linear model over
+    its output joined with the columns ``columns`` of the line features.
+    """
+
+    vectorizer: Any
+    classifier: Any
+    columns: tuple[int, ...]
+    fallback: str = "navigation"
+
+    def matrix(self, rows: Sequence[LineRow]) -> Any:
+        """The classifier's input for ``rows`` (sparse)."""
+        import numpy as np
+        from scipy import sparse
+
+        hashed = self.vectorizer.transform([row.line.text for row in rows])
+        dense = np.array([[row.values[c] for c in self.columns] for row in rows], dtype=float)
+        return sparse.hstack([hashed, sparse.csr_matrix(dense)], format="csr")
+
+    def predict(self, rows: Sequence[LineRow]) -> list[str]:
+        """One kind of :data:`~.features.KIND_ORDER` per row."""
+        if not rows:
+            return []
+        return [str(k) for k in self.classifier.predict(self.matrix(rows))]
+
+
+_lock = threading.Lock()
+_path: Path | None = DEFAULT_PATH
+_loaded: dict[Path, DetectorModel | None] = {}
+
+
+def configure(path: str | Path | None) -> None:
+    """Use the model file at ``path`` from now on (``None``: rules only).
+
+    Called once at start-up (``newsroom`` reads the ``NEWSROOM_DETECTOR_MODEL``
+    setting); falls back to the shipped model when the file does not exist.
+    """
+    global _path
+    with _lock:
+        if path is None:
+            _path = None
+            return
+        candidate = Path(path)
+        _path = candidate if candidate.is_file() else DEFAULT_PATH
+
+
+def load(path: str | Path) -> DetectorModel:
+    """Read a model file (raises on a missing, foreign or corrupt file)."""
+    import joblib
+    from threadpoolctl import threadpool_limits
+
+    # One article is a few dozen rows: OpenMP threads only add overhead (and, under a
+    # server's several workers, contention), so the process predicts on one thread.
+    threadpool_limits(1, user_api="openmp")
+    model = joblib.load(path)
+    if not isinstance(model, DetectorModel) or model.format_version != FORMAT_VERSION:
+        raise ValueError(f"{path}: not a newsroom detector model (format {FORMAT_VERSION})")
+    if tuple(model.metadata.get("kinds", KIND_ORDER)) != KIND_ORDER:
+        raise ValueError(f"{path}: trained for another set of artifact kinds")
+    return model
+
+
+def current() -> DetectorModel | None:
+    """The configured model, loaded on first use (``None`` when there is none)."""
+    path = _path
+    if path is None:
+        return None
+    try:
+        return _loaded[path]
+    except KeyError:
+        pass
+    with _lock:
+        if path not in _loaded:
+            try:
+                _loaded[path] = load(path)
+            except FileNotFoundError:
+                _loaded[path] = None
+            except Exception:  # a corrupt file must not take imports down
+                log.exception("cannot load the artifact model %s; using rules only", path)
+                _loaded[path] = None
+        return _loaded[path]
