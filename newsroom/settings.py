@@ -178,6 +178,14 @@ NEWSROOM_MAX_BLOCKS_PER_ARTICLE = int(os.environ.get("NEWSROOM_MAX_BLOCKS_PER_AR
 NEWSROOM_MIN_PUBLISHED_YEAR = int(os.environ.get("NEWSROOM_MIN_PUBLISHED_YEAR", 1900))
 # ... to this many years after the day of the import.
 NEWSROOM_MAX_PUBLISHED_YEARS_AHEAD = int(os.environ.get("NEWSROOM_MAX_PUBLISHED_YEARS_AHEAD", 10))
+# The artifact detector's learned layer: a model file that `train_detector --with-decisions`
+# installs here (outside the package); while it does not exist, the shipped model is used.
+NEWSROOM_DETECTOR_MODEL = Path(
+    os.environ.get("NEWSROOM_DETECTOR_MODEL", BASE_DIR / "var" / "detector.joblib")
+)
+# Suggested flags below this calibrated confidence are shown as unsure, can be filtered in
+# the admin, and are left out of "confirm all of this kind (confident only)".
+NEWSROOM_CONFIDENT_FLAG = float(os.environ.get("NEWSROOM_CONFIDENT_FLAG", 0.8))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
