@@ -100,6 +100,8 @@ PATTERNS: dict[str, Callable[[int], str]] = {
     "short sentences": repeated("A. "),
     "list markers": repeated("1. a 2. b "),
     "many short lines": repeated("a.\n"),
+    "blank lines": repeated("a\n\n\n"),
+    "dateline lines": repeated("Feb 4, 2020 10:02 AM\n"),
     "article as lines": article_lines,
     "article in one line": article_one_line,
 }
