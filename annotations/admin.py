@@ -39,8 +39,8 @@ def progress_bar(progress: rollups.Progress) -> str:
     """The coloured status segments of one article, numbers on hover (all escaped)."""
     segments = format_html_join(
         "",
-        '<span class="nr-seg-{}" style="width: {}%" title="{} {}"></span>',
-        ((s.status, f"{s.percent:.3f}", s.count, s.label.lower()) for s in progress.segments),
+        '<span class="nr-seg-{} nr-w-{}" title="{} {}"></span>',
+        ((s.status, f"{s.percent:.0f}", s.count, s.label.lower()) for s in progress.segments),
     )
     return format_html(
         '<div class="nr-progress" role="img" title="{}" aria-label="{}">{}</div>',
@@ -395,7 +395,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="raw text")
     def raw_text_display(self, article: Article) -> str:
-        return format_html('<pre style="white-space: pre-wrap">{}</pre>', article.raw_text)
+        return format_html('<pre class="nr-pre-wrap">{}</pre>', article.raw_text)
 
     @admin.display(description="annotation page")
     def annotation_link(self, article: Article) -> str:

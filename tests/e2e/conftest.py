@@ -48,13 +48,65 @@ def roles(transactional_db):
     sync_roles(apps)
 
 
+# Reports every Content-Security-Policy violation of every document to the test. Init
+# scripts and bindings come from the browser's debugging protocol, outside the page's CSP.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} on ${event.documentURI}` +
+    (event.sourceFile ? ` (${event.sourceFile}:${event.lineNumber})` : "") +
+    (event.sample ? `: ${event.sample}` : "")
+  );
+});
+"""
+
+
+class PolicyWatch:
+    """What a browser test saw of the page's policy: violations and unprotected documents."""
+
+    def __init__(self) -> None:
+        self.violations: list[str] = []
+        self.console: list[str] = []
+        self.documents_without_csp: list[str] = []
+
+    def on_violation(self, report: str) -> None:
+        self.violations.append(report)
+
+    def on_console(self, message) -> None:
+        self.console.append(f"{message.type}: {message.text}")
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            self.violations.append(f"console: {message.text}")
+
+    def on_response(self, response) -> None:
+        document = response.request.resource_type == "document"
+        if document and "content-security-policy" not in response.headers:
+            self.documents_without_csp.append(response.url)
+
+    def problems(self) -> list[str]:
+        return self.violations + [f"no CSP header: {url}" for url in self.documents_without_csp]
+
+
 @pytest.fixture
-def page(browser):
+def csp_watch() -> PolicyWatch:
+    return PolicyWatch()
+
+
+@pytest.fixture
+def page(browser, csp_watch):
+    """A fresh page; the test fails if any document broke or lacked the CSP."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.expose_function("__cspViolation", csp_watch.on_violation)
+    context.add_init_script(script=REPORT_VIOLATIONS)
     page = context.new_page()
+    page.on("console", csp_watch.on_console)
+    page.on("response", csp_watch.on_response)
     page.set_default_timeout(10_000)
     yield page
     context.close()
+    if problems := csp_watch.problems():
+        console = "\n".join(csp_watch.console)
+        report = "\n".join(problems)
+        pytest.fail(f"CSP problems:\n{report}\nconsole:\n{console}", pytrace=False)
 
 
 @pytest.fixture

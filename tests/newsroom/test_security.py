@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -242,3 +243,119 @@ def test_client_ip_behind_trusted_proxies(settings, proxies, forwarded, expected
     if forwarded:
         request.META["HTTP_X_FORWARDED_FOR"] = forwarded
     assert client_ip(request) == expected
+
+
+# --- Content-Security-Policy and Permissions-Policy -------------------------------------
+
+CSP_DIRECTIVES = {
+    "default-src": "'self'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+INLINE_HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
+STYLE_ATTRIBUTE = re.compile(r"<[^>]*\sstyle\s*=", re.IGNORECASE)
+SCRIPT_TAG = re.compile(r"<script\b[^>]*>", re.IGNORECASE)
+
+
+def policy(response) -> dict[str, str]:
+    parts = (part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
+    return {name: value for name, value in parts}
+
+
+def assert_no_inline_code(html: str, nonce: str | None) -> None:
+    """No handler or style attribute; every script is a file or carries the nonce."""
+    assert not INLINE_HANDLER.search(html), INLINE_HANDLER.search(html).group(0)
+    assert not STYLE_ATTRIBUTE.search(html), STYLE_ATTRIBUTE.search(html).group(0)
+    for tag in SCRIPT_TAG.findall(html):
+        inert = 'type="application/json"' in tag
+        assert "src=" in tag or inert or (nonce and f'nonce="{nonce}"' in tag), tag
+
+
+@pytest.fixture
+def article(db):
+    from tests.factories import imported_article
+
+    seed = ROOT / "seeds" / "000_cfff4d70fc50ad02.txt"
+    return imported_article(seed.read_text(encoding="utf-8"))
+
+
+@pytest.mark.django_db
+def test_login_page_has_the_policy_headers(client):
+    response = client.get("/login/")
+    directives = policy(response)
+    assert {k: directives[k] for k in CSP_DIRECTIVES} == CSP_DIRECTIVES
+    nonce = re.search(r"'nonce-([^']+)'", directives["script-src"]).group(1)
+    assert directives["script-src"] == f"'self' 'nonce-{nonce}'"
+    assert directives["style-src"] == f"'self' 'nonce-{nonce}'"
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    features = response["Permissions-Policy"].split(", ")
+    for feature in ["camera", "microphone", "geolocation", "payment", "usb", "browsing-topics"]:
+        assert f"{feature}=()" in features
+
+
+@pytest.mark.django_db
+def test_every_response_gets_a_fresh_nonce(client):
+    first, second = (policy(client.get("/login/"))["script-src"] for _ in range(2))
+    assert first != second
+
+
+@pytest.mark.django_db
+def test_error_and_lockout_pages_have_the_headers(client, admin_user):
+    missing = client.get("/no-such-page/")
+    assert missing.status_code in (302, 404)
+    fail(client, "/login/", "chief", LIMIT)
+    locked = attempt(client, "/login/", "chief", "pw")
+    for response in (missing, locked):
+        assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+        assert "camera=()" in response["Permissions-Policy"]
+
+
+@pytest.mark.django_db
+def test_a_view_can_keep_its_own_permissions_policy(rf, settings):
+    from django.http import HttpResponse
+
+    from newsroom.middleware import PermissionsPolicyMiddleware
+
+    def view(request):
+        response = HttpResponse()
+        response["Permissions-Policy"] = "fullscreen=(self)"
+        return response
+
+    response = PermissionsPolicyMiddleware(view)(rf.get("/"))
+    assert response["Permissions-Policy"] == "fullscreen=(self)"
+
+
+@pytest.mark.django_db
+def test_pages_have_no_inline_code(administrator_client, article):
+    from annotations.models import FactCheck
+    from newsroom.models import Sentence
+
+    sentence = Sentence.objects.filter(article=article).first()
+    urls = [
+        "/",
+        "/dashboard/",
+        f"/articles/{article.pk}/",
+        f"/articles/{article.pk}/clean/",
+        f"/articles/{article.pk}/?s={sentence.pk}",
+        "/articles/import/",
+        "/admin/",
+        "/admin/newsroom/article/",
+        f"/admin/newsroom/article/{article.pk}/change/",
+        "/admin/annotations/factcheck/",
+        "/admin/axes/accessattempt/",
+    ]
+    if fact_check := FactCheck.objects.filter(sentence=sentence).first():
+        urls.append(f"/admin/annotations/factcheck/{fact_check.pk}/change/")
+    for url in urls:
+        response = administrator_client.get(url)
+        assert response.status_code == 200, url
+        nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])
+        assert_no_inline_code(response.content.decode(), nonce and nonce.group(1))
+    panel = administrator_client.get(f"/sentences/{sentence.pk}/panel/", HTTP_HX_REQUEST="true")
+    assert panel.status_code == 200
+    assert_no_inline_code(panel.content.decode(), None)
+    assert_no_inline_code(Client().get("/login/").content.decode(), None)
