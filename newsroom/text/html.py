@@ -72,9 +72,21 @@ _META_PUBLISHED = ("article:published_time", "og:published_time", "date", "pubda
 # What may stand between a headline and the site's name in a page title.
 _TITLE_SEPARATORS = frozenset("-|\u2013\u2014:\u00b7\u2022/")
 
-# Elements that are never text and that trafilatura drops anyway; dropped before counting
-# elements, so that a page drawn with inline SVG icons is not refused for its size.
-_NEVER_TEXT = ("svg", "math", "style")
+# Elements that are never text (a <template> is inert, <noscript> is for browsers without
+# scripts, an <iframe>'s content is raw text to the parser, and trafilatura drops the rest
+# anyway); dropped before counting elements, so that a page drawn with inline SVG icons is
+# not refused for its size.
+_NEVER_TEXT = (
+    "svg",
+    "math",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "object",
+    "embed",
+    "canvas",
+)
 # What the reader never sees: the hidden attribute and an inline display:none (a search
 # box's suggestions, metadata blocks, hover cards). <head> keeps its hidden metadata.
 _HIDDEN = lxml.etree.XPath(

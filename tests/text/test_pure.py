@@ -32,5 +32,27 @@ def test_text_core_imports_no_django() -> None:
         env={"PATH": "", "PYTHONPATH": str(REPO)},
     )
     report = json.loads(result.stdout)
-    assert {"newsroom.text.layout", "newsroom.text.sentences"} <= set(report["imported"])
+    assert {"newsroom.text.layout", "newsroom.text.sentences", "newsroom.text.html"} <= set(
+        report["imported"]
+    )
     assert report["django"] == []
+
+
+def test_html_extraction_loads_no_django() -> None:
+    """``newsroom.text.html`` imports trafilatura on first use: run it, then look."""
+    probe = (
+        "import json, sys\n"
+        "from newsroom.text.html import extract\n"
+        "extract('<html><body><p>A paragraph.</p></body></html>')\n"
+        "print(json.dumps(['trafilatura' in sys.modules, "
+        "sorted(m for m in sys.modules if m.split('.')[0] == 'django')]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "", "PYTHONPATH": str(REPO)},
+    )
+    assert json.loads(result.stdout) == [True, []]
