@@ -33,6 +33,7 @@ def main() -> None:
     os.environ["NEWSROOM_SQLITE_PATH"] = str(Path(tmp.name) / "bench.sqlite3")
     os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")  # development settings (the default is off)
     sys.path.insert(0, str(ROOT))
     import django
 

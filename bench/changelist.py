@@ -226,6 +226,7 @@ def main() -> None:
         os.environ["NEWSROOM_SQLITE_PATH"] = str(Path(tmp.name) / "bench.sqlite3")
         label = "SQLite"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")  # development settings (the default is off)
     import django
 
     django.setup()

@@ -141,6 +141,7 @@ def main() -> None:
         if not args.keep:
             drop = lambda: [Path(path + s).unlink(missing_ok=True) for s in ("", "-wal", "-shm")]  # noqa: E731
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")  # development settings (the default is off)
     import django
 
     django.setup()
