@@ -100,13 +100,18 @@ TEMPLATES = [
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
 SQLITE_PATH = Path(os.environ.get("NEWSROOM_SQLITE_PATH", BASE_DIR / "db.sqlite3"))
+# Persistent connections (seconds; 0 closes after each request) with a health check before
+# reuse, so a connection broken by a PostgreSQL restart fails one request, not a worker's
+# every request. SQLite keeps 0: opening its file costs nothing.
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{SQLITE_PATH}", conn_max_age=60, conn_health_checks=True
+        default=f"sqlite:///{SQLITE_PATH}",
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", 60)),
+        conn_health_checks=env_bool("DJANGO_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DJANGO_CONN_MAX_AGE", 0))
     DATABASES["default"]["OPTIONS"] = {
         # Writers queue for the lock instead of failing with "database is locked".
         "transaction_mode": "IMMEDIATE",
@@ -184,7 +189,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
