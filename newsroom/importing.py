@@ -446,7 +446,7 @@ class _Analyser:
     file) never start a process. Workers are spawned, not forked: they import the pure
     text core only, never this process's database connection. They end with this
     process however it ends (``readers.analysis_worker_init``), and if the pool breaks
-    (a worker killed), the batches it held are analysed here instead.
+    (a worker killed), the remaining batches are analysed here instead.
     """
 
     def __init__(self, workers: int, *, tz: str, limits: Limits) -> None:
@@ -483,22 +483,31 @@ class _Analyser:
         ahead: deque[tuple[list[Item], list[Record], Future[list[Analysis | str]] | None]]
         ahead = deque()
 
+        failed: list[Exception] = []  # the pool's first failure, once it has one
+
+        def fail_over(exc: Exception) -> None:
+            if not failed:
+                logger.warning("analysis worker failed (%s); analysing the rest here", exc)
+                logger.info("analysis worker failure", exc_info=exc)
+                failed.append(exc)
+
         def submit(batch: list[Item]) -> None:
             records = _records(batch)
-            try:
-                future = pool.submit(analyse_many, records, self.tz, self.limits)
-            except BrokenProcessPool:
-                future = None
+            future = None
+            if not failed:
+                try:
+                    future = pool.submit(analyse_many, records, self.tz, self.limits)
+                except BrokenProcessPool as exc:
+                    fail_over(exc)
             ahead.append((batch, records, future))
 
         def result(future: Future[list[Analysis | str]] | None) -> list[Analysis | str] | None:
             if future is None:
-                return None
+                return None  # analysed here
             try:
                 return future.result()
             except Exception as exc:  # a worker died (BrokenProcessPool), a result did not pickle
-                logger.warning("analysis worker failed (%s); analysing its batch here", exc)
-                logger.info("analysis worker failure", exc_info=True)
+                fail_over(exc)
                 return None
 
         submit(second)
