@@ -23,6 +23,7 @@ With the default limits no page takes more than about 3 s of CPU. Every refusal 
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from dataclasses import dataclass
@@ -126,6 +127,13 @@ _INLINE_TAGS = frozenset(
         "var",
     ]
 )
+# Elements that begin a new line of text.
+_BLOCK_TAGS = (
+    "address", "article", "blockquote", "br", "dd", "details", "dialog", "div", "dl", "dt",
+    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+    "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table",
+    "td", "th", "tr", "ul",
+)  # fmt: skip
 # Characters XML (hence lxml) refuses in text: C0 controls but tab and line ends, lone
 # surrogates and the two non-characters at the end of the BMP.
 _NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -186,7 +194,8 @@ def extract(
     published = _meta_published(root)
     headlines = {_one_line(h1.text_content()).casefold() for h1 in root.iter("h1")}
     document = _trafilatura(root)
-    text = "\n".join(line.strip() for line in (document.text or "").splitlines() if line.strip())
+    text = _page_lines(root, document.body) or document.text or ""
+    text = "\n".join(line.strip() for line in text.splitlines() if line.strip())
     if not text:
         raise HtmlError("no readable text in the HTML")
     title = _one_line(document.title)
@@ -296,6 +305,26 @@ def _meta_published(root: lxml.html.HtmlElement) -> datetime | None:
         if value := _published(found.get(key)):
             return value
     return None
+
+
+def _page_lines(root: lxml.html.HtmlElement, body: Any) -> str | None:
+    """The page's text one line per block element, when trafilatura fell back to the text of
+    the whole page (a short page): that last resort puts every text node on a line of its
+    own, so ``Body <b>bold</b>.`` is 3 lines. ``None`` when it did not."""
+    if body is None or len(body) != 1 or body[0].tag != "p" or "\n" not in (body[0].text or ""):
+        return None
+    from trafilatura.baseline import basic_cleaning
+    from trafilatura.utils import trim
+
+    page = root.find("body")
+    page = basic_cleaning(copy.deepcopy(root if page is None else page))
+    if body[0].text != "\n".join(text for node in page.itertext() if (text := trim(node))):
+        return None  # one paragraph with line breaks from elsewhere (JSON-LD articleBody)
+    for element in page.iter(*_BLOCK_TAGS):
+        element.text = "\n" + (element.text or "")
+        element.tail = "\n" + (element.tail or "")
+    lines = (" ".join(line.split()) for line in page.text_content().split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _is_headline(line: str, title: str, headlines: set[str]) -> bool:

@@ -253,8 +253,10 @@ def test_html_import_stores_readable_text_only(tmp_path: Path) -> None:
     import_paths([tmp_path])
     article = Article.objects.get()
     assert article.title == "Headline <script>"
-    assert article.raw_text == "Body text.\nMore <script>alert(1)</script>."
-    assert (article.origin_format, article.title_in_text) == ("html", False)
+    # The headline stays in the text as its title line (trafilatura keeps it).
+    assert article.raw_text == "Headline <script>\nBody text.\nMore <script>alert(1)</script>."
+    assert (article.origin_format, article.title_in_text) == ("html", True)
+    assert list(article.blocks.values_list("role", flat=True)) == ["title", "body", "body"]
     assert_offsets_hold(article)
 
 

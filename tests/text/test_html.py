@@ -57,6 +57,15 @@ def test_text_has_one_line_per_paragraph_heading_and_list_item() -> None:
     ]
 
 
+def test_a_short_page_keeps_inline_formatting_on_its_line() -> None:
+    # Short pages go to trafilatura's last resort, which puts every text node on a line.
+    body = (
+        "<h1>Short</h1><p>Some <b>bold</b> and <a href='/x'>linked</a> words.</p>"
+        "<p>A <em>b</em>.</p>"
+    )
+    assert extract(page(body)).text == "Short\nSome bold and linked words.\nA b."
+
+
 def test_metadata_comes_from_the_page() -> None:
     result = extract(ARTICLE)
     assert result == HtmlExtract(
