@@ -16,14 +16,17 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.contrib.auth import get_user_model
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Substr
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from annotations import review, rollups
@@ -57,6 +60,76 @@ def _sentence_text(prefix: str = "") -> Substr:
         F(f"{prefix}start") + 1,
         F(f"{prefix}end") - F(f"{prefix}start"),
     )
+
+
+# --- Input the database cannot take -------------------------------------------------------
+
+# Integers SQLite and PostgreSQL's bigint hold; a larger one makes SQLite raise OverflowError
+# when the query runs, long after Django's admin has checked the lookups.
+INTEGER_RANGE = range(-(2**63), 2**63)
+# Longest search: SQLite refuses LIKE patterns over 50,000 bytes ("pattern too complex").
+SEARCH_MAX_CHARS = 2_000
+
+
+def _storable(value: str) -> bool:
+    """False for a query-string value no database column can be compared with: a NUL
+    character, or an integer (alone or in an ``__in`` list) outside 64 bits."""
+    if "\x00" in value:
+        return False
+    for part in value.split(","):
+        digits = part.strip().lstrip("+-")
+        if not digits.isdigit():
+            continue
+        if len(digits) > 19:
+            return False
+        try:
+            if int(part) not in INTEGER_RANGE:
+                return False
+        except ValueError:  # "+-5": not a number, the lookup's own validation decides
+            continue
+    return True
+
+
+class SafeInputAdmin(admin.ModelAdmin):
+    """Crafted list and action input gets a 400 or a message, never a 500.
+
+    Refused with 400 (Django's ``DisallowedModelAdminLookup``): lookups whose value holds a
+    NUL or an integer beyond 64 bits, and ``__regex``/``__iregex`` lookups (an invalid
+    pattern is a database error). A search longer than ``SEARCH_MAX_CHARS`` matches nothing,
+    with a message. An action on a selection holding a non-numeric or out-of-range id does
+    nothing, with a message (Django's ``pk__in`` filter raised ValueError or OverflowError).
+    """
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup.endswith(("__regex", "__iregex")) or not _storable(str(value)):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_search_results(self, request, queryset, search_term):
+        if len(search_term) > SEARCH_MAX_CHARS or "\x00" in search_term:
+            self.message_user(
+                request,
+                f"Searches are limited to {SEARCH_MAX_CHARS:,} characters, without NUL.",
+                messages.WARNING,
+            )
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def response_action(self, request, queryset, *args, **kwargs):
+        field = self.model._meta.pk
+        for value in request.POST.getlist(ACTION_CHECKBOX_NAME):
+            try:
+                valid = _storable(value) and field.to_python(value) is not None
+            except ValidationError:
+                valid = False
+            if not valid:
+                self.message_user(
+                    request,
+                    "The selection holds an id that is not a valid number; nothing was done.",
+                    messages.WARNING,
+                )
+                return None
+        return super().response_action(request, queryset, *args, **kwargs)
 
 
 # --- Article list filters --------------------------------------------------------------
@@ -132,8 +205,25 @@ class AssignedToFilter(admin.SimpleListFilter):
 # --- Article admin ---------------------------------------------------------------------
 
 
+# Rows an inline of the Article change page shows: an article may have 100,000 sentences.
+INLINE_ROWS = 50
+# Characters of the raw text the change page shows (the article page shows it all, in parts).
+CHANGE_PAGE_TEXT_CHARS = 20_000
+
+
+class FirstRowsFormSet(BaseInlineFormSet):
+    """An inline formset of the first ``INLINE_ROWS`` rows only (the inline is read-only;
+    the change page links to the changelist of all of them)."""
+
+    def get_queryset(self):
+        if not hasattr(self, "_first_rows"):
+            self._first_rows = super().get_queryset()[:INLINE_ROWS]
+        return self._first_rows
+
+
 class SentenceInline(admin.TabularInline):
     model = Sentence
+    formset = FirstRowsFormSet
     fields = ("position", "sentence_text", "status", "claims_count", "assignee")
     readonly_fields = fields
     extra = 0
@@ -141,11 +231,19 @@ class SentenceInline(admin.TabularInline):
     show_change_link = True
 
     def get_queryset(self, request):
+        # The claim count as a subquery, not a GROUP BY join: the LIMIT then applies first.
+        claims = (
+            Claim.objects.filter(sentence=OuterRef("pk"))
+            .order_by()
+            .values("sentence")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         return (
             super()
             .get_queryset(request)
             .select_related("fact_check__assignee")
-            .annotate(claims_count=Count("claims"), text_value=_sentence_text())
+            .annotate(claims_count=Coalesce(Subquery(claims), 0), text_value=_sentence_text())
             .order_by("position")
         )
 
@@ -176,6 +274,7 @@ class SentenceInline(admin.TabularInline):
 
 class ArtifactFlagInline(admin.TabularInline):
     model = ArtifactFlag
+    formset = FirstRowsFormSet
     fields = ("kind", "state", "origin", "start", "end", "flagged_text", "reason", "decided_by")
     readonly_fields = fields
     extra = 0
@@ -188,6 +287,7 @@ class ArtifactFlagInline(admin.TabularInline):
             .get_queryset(request)
             .select_related("decided_by")
             .annotate(text_value=_sentence_text())
+            .order_by("start", "end", "pk")
         )
 
     def has_add_permission(self, request, obj=None):
@@ -274,7 +374,7 @@ class ArticleChangeList(ChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SafeInputAdmin):
     list_display = (
         "title",
         "source",
@@ -313,7 +413,7 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("title", "url", "source", "published", "byline", "annotation_link")}),
         ("Review", {"fields": ("workflow", "progress", "pending", "workflow_history")}),
-        ("Text", {"fields": ("raw_text_display",)}),
+        ("Text", {"fields": ("raw_text_display", "spans")}),
         (
             "Import",
             {
@@ -337,6 +437,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "pending",
         "workflow_history",
         "raw_text_display",
+        "spans",
         "content_hash",
         "imported_by",
         "imported_at",
@@ -395,7 +496,39 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="raw text")
     def raw_text_display(self, article: Article) -> str:
-        return format_html('<pre class="nr-pre-wrap">{}</pre>', article.raw_text)
+        text = article.raw_text
+        if len(text) <= CHANGE_PAGE_TEXT_CHARS:
+            return format_html('<pre class="nr-pre-wrap">{}</pre>', text)
+        return format_html(
+            '<pre class="nr-pre-wrap">{}</pre><p>… {} more characters: the '
+            '<a href="{}">article page</a> shows the whole text, in parts.</p>',
+            text[:CHANGE_PAGE_TEXT_CHARS],
+            intcomma(len(text) - CHANGE_PAGE_TEXT_CHARS),
+            article.get_absolute_url(),
+        )
+
+    @admin.display(description="sentences and flags")
+    def spans(self, article: Article) -> str:
+        """How many rows the inlines below hold, with links to all of them."""
+        lines = []
+        for model, count in (
+            (Sentence, Sentence.objects.filter(article=article).count()),
+            (ArtifactFlag, ArtifactFlag.objects.filter(article=article).count()),
+        ):
+            opts = model._meta
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+            shown = f"the first {INLINE_ROWS} below" if count > INLINE_ROWS else "all below"
+            lines.append(
+                format_html(
+                    '{} {} ({}; <a href="{}?article__id__exact={}">all in the list</a>)',
+                    intcomma(count),
+                    opts.verbose_name_plural,
+                    shown,
+                    url,
+                    article.pk,
+                )
+            )
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
 
     @admin.display(description="annotation page")
     def annotation_link(self, article: Article) -> str:
@@ -627,7 +760,7 @@ def _export_sentence(article: Article, sentence: Sentence) -> dict[str, Any]:
 
 
 @admin.register(FactCheck)
-class FactCheckAdmin(SimpleHistoryAdmin):
+class FactCheckAdmin(SafeInputAdmin, SimpleHistoryAdmin):
     list_display = ("sentence_text", "article", "status", "assignee", "updated_by", "updated_at")
     list_filter = ("status", ("assignee", admin.RelatedOnlyFieldListFilter), "article__source")
     list_select_related = ("article", "assignee", "updated_by")
@@ -671,7 +804,7 @@ class FactCheckAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(SafeInputAdmin, SimpleHistoryAdmin):
     list_display = ("quote_short", "claimant", "claim_type", "article", "created_by", "updated_at")
     list_filter = ("claim_type", "article__source")
     list_select_related = ("article", "created_by")
@@ -699,7 +832,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(SafeInputAdmin, SimpleHistoryAdmin):
     list_display = ("title_or_url", "stance", "fact_check", "added_by", "created_at")
     list_filter = ("stance",)
     list_select_related = ("fact_check", "added_by")
@@ -734,7 +867,7 @@ class FlagOriginFilter(admin.SimpleListFilter):
 
 
 @admin.register(ArtifactFlag)
-class ArtifactFlagAdmin(SimpleHistoryAdmin):
+class ArtifactFlagAdmin(SafeInputAdmin, SimpleHistoryAdmin):
     list_display = (
         "kind",
         "state",
@@ -805,7 +938,7 @@ class ArtifactFlagAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ArticleReview)
-class ArticleReviewAdmin(SimpleHistoryAdmin):
+class ArticleReviewAdmin(SafeInputAdmin, SimpleHistoryAdmin):
     list_display = ("article", "state", "changed_by", "changed_at", "override_reason")
     list_filter = ("state", ("changed_by", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("article", "changed_by")

@@ -219,6 +219,8 @@ NEWSROOM_MAX_BLOCKS_PER_ARTICLE = int(os.environ.get("NEWSROOM_MAX_BLOCKS_PER_AR
 NEWSROOM_MIN_PUBLISHED_YEAR = int(os.environ.get("NEWSROOM_MIN_PUBLISHED_YEAR", 1900))
 # ... to this many years after the day of the import.
 NEWSROOM_MAX_PUBLISHED_YEARS_AHEAD = int(os.environ.get("NEWSROOM_MAX_PUBLISHED_YEARS_AHEAD", 10))
+# Sentences the article page shows at once; a longer article is shown in parts of this many.
+NEWSROOM_ARTICLE_PAGE_SENTENCES = int(os.environ.get("NEWSROOM_ARTICLE_PAGE_SENTENCES", 1_000))
 # The artifact detector's learned layer: a model file that `train_detector --with-decisions`
 # installs here (outside the package); while it does not exist, the shipped model is used.
 NEWSROOM_DETECTOR_MODEL = Path(

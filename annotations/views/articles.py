@@ -9,11 +9,15 @@ the current state.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -237,9 +241,167 @@ def _page_url(sentence: Sentence) -> str:
 @require_GET
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The article as a reader sees it, each sentence selectable, with the side panel of the
-    sentence given by ``?s=`` (default: the first one)."""
+    sentence given by ``?s=`` (or ``?sentence=``; default: the first one of the part). A
+    long article is shown in parts of ``NEWSROOM_ARTICLE_PAGE_SENTENCES`` sentences: the
+    part holding the selected sentence, or ``?part=`` (from 1)."""
     article = get_object_or_404(Article.objects.select_related("source"), pk=pk)
-    return _render_page(request, article, request.GET.get("s"))
+    selected = request.GET.get("s") or request.GET.get("sentence")
+    return _render_page(request, article, selected, part=request.GET.get("part"))
+
+
+@dataclass(frozen=True)
+class Part:
+    """The sentences of the article page: positions ``[first, stop)`` of ``total``, the
+    text ``[text_start, text_end)`` they and the text around them cover, and the sentences
+    just outside (for previous/next part and the keyboard)."""
+
+    number: int
+    count: int
+    first: int
+    stop: int
+    total: int
+    text_start: int
+    text_end: int
+    previous: SentenceRow | None
+    next: SentenceRow | None
+
+    @property
+    def windowed(self) -> bool:
+        return self.count > 1
+
+    @property
+    def previous_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def first_shown(self) -> int:
+        """The part's first sentence counted from 1, as the page shows it."""
+        return self.first + 1
+
+
+def _int_param(value: Any) -> int | None:
+    """A small non-negative integer from the query string, None for anything else (huge
+    numbers would overflow SQLite's 64-bit integers)."""
+    text = str(value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
+
+
+def _part(article: Article, selected_pk: Any, part: Any) -> tuple[Part, list[SentenceRow]]:
+    """The part to show and its sentences: one query (two for a long article, three for a
+    ``?part=`` past the end)."""
+    size = max(1, int(settings.NEWSROOM_ARTICLE_PAGE_SENTENCES))
+    sentences = Sentence.objects.filter(article=article)
+
+    def rows(first: Any) -> list[SentenceRow]:
+        # The part with one sentence either side: both tell whether there is more.
+        return [
+            SentenceRow(*values)
+            for values in sentences.filter(position__gte=first - 1, position__lte=first + size)
+            .order_by("position")
+            .values_list("pk", "position", "start", "end")
+        ]
+
+    around: list[SentenceRow] = []
+    number = max((_int_param(part) or 1) - 1, 0)
+    if (pk := _int_param(selected_pk)) is not None:
+        # The part of the selected sentence, found by the same query.
+        position = Subquery(sentences.filter(pk=pk).values("position")[:1])
+        around = rows(position / size * size)
+        selected = next((r for r in around if r.pk == pk), None)
+        number = selected.position // size if selected else number
+    if not around:
+        around = rows(number * size)
+    if number and not any(r.position >= number * size for r in around):
+        # A part after the last one (a stale ?part=): show the last part.
+        last = sentences.order_by("-position").values_list("position", flat=True).first()
+        number = last // size if last is not None else 0
+        around = rows(number * size)
+    first, stop = number * size, (number + 1) * size
+    sentences = [r for r in around if first <= r.position < stop]
+    previous = next((r for r in around if r.position < first), None)
+    following = next((r for r in around if r.position >= stop), None)
+    total = len(sentences)
+    if previous or following:
+        total = Sentence.objects.filter(article=article).count()
+    return (
+        Part(
+            number=number + 1,
+            count=max(-(-total // size), 1),
+            first=first,
+            stop=first + len(sentences),
+            total=total,
+            text_start=sentences[0].start if previous and sentences else 0,
+            text_end=following.start if following else len(article.raw_text),
+            previous=previous,
+            next=following,
+        ),
+        sentences,
+    )
+
+
+class _Counted(list):
+    """A list of the flags shown whose ``len()`` (``|length`` in the panel) is the number
+    of flags in the whole article."""
+
+    def __init__(self, shown: Iterable[Any], total: int) -> None:
+        super().__init__(shown)
+        self.total = total
+
+    def __len__(self) -> int:
+        return self.total
+
+
+class _PartFlagPanel(flagging.FlagPanel):
+    """The flags of a part (iterating it gives them: the marks in the text), with the
+    whole article's number of flags as its ``len()``."""
+
+    total = 0
+    shown_count = 0
+
+    def __len__(self) -> int:
+        return self.total
+
+
+def _part_flags(article: Article, part: Part) -> flagging.FlagPanel:
+    """The flags panel of one part: the flags overlapping its text, with the counts (and
+    so the "all pending" buttons) of the whole article. One query more than the whole
+    article's panel."""
+    flags = list(
+        article.artifact_flags.filter(start__lt=part.text_end, end__gt=part.text_start)
+        .select_related("decided_by", "created_by")
+        .order_by("start", "end")
+    )
+    for flag in flags:
+        flag.article = article
+        flag.shown_text = flagging.shown_text(flag.text)
+    panel = _PartFlagPanel(flags)
+    counts = (
+        article.artifact_flags.order_by()
+        .values_list("kind", "state")
+        .annotate(n=Count("pk"))
+        .order_by("kind", "state")
+    )
+    groups = {group.kind: group for group in panel.groups}
+    labels = dict(panel.kind_choices)
+    for group in groups.values():
+        group.pending = group.confirmed = group.dismissed = 0
+    for kind, state, n in counts:
+        group = groups.get(kind)
+        if group is None:
+            group = groups[kind] = flagging.FlagGroup(kind, str(labels.get(kind, kind)))
+            panel.groups.append(group)
+        attr = {"suggested": "pending", "confirmed": "confirmed", "dismissed": "dismissed"}
+        setattr(group, attr[state], getattr(group, attr[state]) + n)
+    for group in panel.groups:
+        group.flags = _Counted(group.flags, group.pending + group.confirmed + group.dismissed)
+    panel.pending_count = sum(g.pending for g in panel.groups)
+    panel.total = sum(len(g.flags) for g in panel.groups)
+    panel.shown_count = len(flags)
+    return panel
 
 
 def _render_page(
@@ -247,23 +409,33 @@ def _render_page(
     article: Article,
     selected_pk: Any,
     status: int = 200,
+    part: Any = None,
     **panel: Any,
 ) -> HttpResponse:
+    window, sentences = _part(article, selected_pk, part)
+    lo, hi = window.text_start, window.text_end
     # Ordered by position explicitly: the models' default ordering goes through the
     # article (a join and a sort); (article, position) is a unique index.
-    blocks = list(article.blocks.order_by("position"))
-    sentences = [
-        SentenceRow(*values)
-        for values in article.sentences.order_by("position").values_list(
-            "pk", "position", "start", "end"
+    blocks = list(article.blocks.filter(start__lt=hi, end__gt=lo).order_by("position"))
+    if window.windowed:
+        # Cut to the part's text: a paragraph may begin in the previous part.
+        for block in blocks:
+            block.start, block.end = max(block.start, lo), min(block.end, hi)
+        fact_checks = dict(
+            FactCheck.objects.filter(
+                article=article,
+                sentence__position__gte=window.first,
+                sentence__position__lt=window.stop,
+            ).values_list("sentence_id", "status")
         )
-    ]
-    fact_checks = dict(
-        FactCheck.objects.filter(article=article).values_list("sentence_id", "status")
-    )
-    flags = flagging.panel_flags(article)
+        flags = _part_flags(article, window)
+    else:
+        fact_checks = dict(
+            FactCheck.objects.filter(article=article).values_list("sentence_id", "status")
+        )
+        flags = flagging.panel_flags(article)
     claims = list(
-        Claim.objects.filter(article=article)
+        Claim.objects.filter(article=article, start__lt=hi, end__gt=lo)
         .order_by()  # render.segments sorts the marks
         .only("sentence_id", "start", "end", "claim_type", "claimant")
     )
@@ -280,6 +452,7 @@ def _render_page(
             claimed={c.sentence_id for c in claims},
             selected_pk=row.pk if row else None,
         ),
+        "part": window,
         "title_block": any(b.role == Block.Role.TITLE for b in blocks),
         "progress": article_counts(article),
         "status_keys": STATUS_KEYS,

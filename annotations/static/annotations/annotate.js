@@ -83,9 +83,23 @@
     }
   }
 
+  // A long article is shown in parts: the page of another sentence, with it selected.
+  function openSentence(pk) {
+    const url = new URL(window.location.href);
+    url.searchParams.delete("part");
+    url.searchParams.set("s", pk);
+    url.hash = "s-" + pk;
+    window.location.assign(url);
+  }
+
   function move(step) {
     const current = selected();
     const index = current ? sentences.indexOf(current) : -1;
+    const beyond = step > 0 ? article.dataset.nextSentence : article.dataset.previousSentence;
+    if ((index + step < 0 || index + step >= sentences.length) && beyond) {
+      openSentence(beyond);
+      return;
+    }
     const next = sentences[Math.min(sentences.length - 1, Math.max(0, index + step))];
     if (next && next !== current) select(next);
   }
@@ -215,6 +229,14 @@
 
   const initial = selected();
   if (initial) initial.setAttribute("tabindex", "0");
+  // A link to #s-<pk> (the queue, the dashboard): open that sentence, in its part if it
+  // is not in this one.
+  const linked = /^#s-(\d+)$/.exec(window.location.hash);
+  const asked = new URL(window.location.href).searchParams.get("s");
+  if (linked && !byPk.has(linked[1]) && asked !== linked[1]) openSentence(linked[1]);
+  else if (linked && byPk.has(linked[1]) && byPk.get(linked[1]) !== initial) {
+    select(byPk.get(linked[1]), false);
+  }
 
   // Exposed for the browser tests of the offset conversion.
   window.annotate = { codePointOffset, selectionOffsets, select };
