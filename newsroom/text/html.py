@@ -138,9 +138,11 @@ _BLOCK_TAGS = (
 # surrogates and the two non-characters at the end of the BMP.
 _NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
-# Libraries log every page they give up on; the caller reports it instead.
+# The libraries warn about every page they give up on ("discarding data"); the importer
+# reports that page itself. A level set in the logging settings wins.
 for _name in ("trafilatura", "htmldate", "courlan"):
-    logging.getLogger(_name).addHandler(logging.NullHandler())
+    if logging.getLogger(_name).level == logging.NOTSET:
+        logging.getLogger(_name).setLevel(logging.ERROR)
 
 
 class HtmlError(ValueError):

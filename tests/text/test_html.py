@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import time
 from datetime import UTC, datetime, timedelta, timezone
@@ -155,6 +156,13 @@ def test_escaped_markup_is_kept_as_plain_text() -> None:
 def test_a_page_without_readable_text_is_an_error(html: str) -> None:
     with pytest.raises(HtmlError, match=r"^no readable text in the HTML$"):
         extract(html)
+
+
+def test_a_page_given_up_on_logs_no_warning(caplog) -> None:
+    # The importer prints the error; trafilatura's "discarding data" would come on top.
+    with caplog.at_level(logging.WARNING), pytest.raises(HtmlError):
+        extract(page("<script>x()</script>"))
+    assert caplog.records == []
 
 
 # --- hostile input ---------------------------------------------------------------------
