@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import importlib
 import io
 import json
 import os
@@ -267,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     detector_of: Callable[[str], Detector] = detector_for
     if args.cv:
         try:
-            from bench import detector_folds
+            detector_folds = importlib.import_module("bench.detector_folds")
         except ModuleNotFoundError as exc:
             if exc.name not in {"bench.detector_folds", "bench"}:
                 raise

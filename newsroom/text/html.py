@@ -93,40 +93,11 @@ _NEVER_TEXT = (
 _HIDDEN = lxml.etree.XPath(
     "//body//*[@hidden or contains(translate(@style, ' ', ''), 'display:none')]"
 )
-_INLINE_TAGS = frozenset(
-    [
-        "a",
-        "abbr",
-        "b",
-        "bdi",
-        "bdo",
-        "big",
-        "cite",
-        "code",
-        "data",
-        "del",
-        "dfn",
-        "em",
-        "font",
-        "i",
-        "ins",
-        "kbd",
-        "mark",
-        "q",
-        "s",
-        "samp",
-        "small",
-        "span",
-        "strike",
-        "strong",
-        "sub",
-        "sup",
-        "time",
-        "tt",
-        "u",
-        "var",
-    ]
-)
+_INLINE_TAGS = frozenset((
+    "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font",
+    "i", "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub",
+    "sup", "time", "tt", "u", "var",
+))  # fmt: skip
 # Elements that begin a new line of text.
 _BLOCK_TAGS = (
     "address", "article", "blockquote", "br", "dd", "details", "dialog", "div", "dl", "dt",
@@ -154,9 +125,12 @@ class HtmlExtract:
     """What a page says: its text (one paragraph, heading or list item per line) and metadata.
 
     ``text`` has no blank line and no line with outer whitespace; list items start with
-    ``- ``, table rows are ``| cell | cell |``. Metadata fields are ``""`` (``published``
-    ``None``) when the page does not give them; ``published`` is aware when the page gave an
-    offset, else naive; ``url`` is the page's canonical or ``og:url`` address as written.
+    ``- ``, table rows are ``| cell | cell |``. ``title`` is exactly the first line of
+    ``text`` when that line is the page's headline (an ``<h1>``, or the page title without
+    the site's name), else the page title trafilatura picks. Metadata fields are ``""``
+    (``published`` ``None``) when the page does not give them; ``published`` is aware when
+    the page gave an offset, else naive; ``url`` is the canonical or ``og:url`` address as
+    written (any scheme: the caller checks it).
     """
 
     text: str
