@@ -31,7 +31,9 @@ What it does, in order (everything on 127.0.0.1, every loop bounded in count and
    version must get 409.
 7. ``--restart-pg``: the mix again for ``--restart-seconds`` while PostgreSQL is restarted
    after a third of it; requests in that window must fail cleanly (5xx or connection
-   error) and the app must answer again afterwards without a gunicorn restart.
+   error) and the app must answer again afterwards without a gunicorn restart. Without
+   ``--private-pg`` this restarts the shared cluster (``pg_ctlcluster``): every other
+   connection to it drops too.
 8. Checks in the database: for every fact check, history rows = version (no write half
    done), and in all, history rows = versions = successful writes seen by the clients
    (+ writes committed whose response was lost in the restart window, reported apart);
@@ -613,7 +615,7 @@ def main() -> None:
     parser.add_argument("--db-name", default="newsroom_load")
     parser.add_argument("--articles", type=int, default=200, help="generated, besides seeds")
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--configs", default="", help="e.g. 2x4,4x2: mix only, per config")
     parser.add_argument("--conn-max-age", type=int, default=60)
