@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -30,7 +31,14 @@ from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from annotations import review, rollups
-from annotations.models import ArticleReview, ArtifactFlag, Claim, Evidence, FactCheck
+from annotations.models import (
+    ArticleReview,
+    ArtifactFlag,
+    Claim,
+    Evidence,
+    FactCheck,
+    SourceFeedback,
+)
 from annotations.templatetags.bidi import reveal_controls
 from annotations.templatetags.review_admin import drill_down_range
 from newsroom.models import Article, Sentence
@@ -866,12 +874,32 @@ class FlagOriginFilter(admin.SimpleListFilter):
         return queryset
 
 
+class FlagConfidenceFilter(admin.SimpleListFilter):
+    title = "confidence"
+    parameter_name = "confidence"
+
+    def lookups(self, request, model_admin):
+        threshold = settings.NEWSROOM_CONFIDENT_FLAG
+        return [
+            ("confident", f"Confident (≥ {threshold:.0%})"),
+            ("unsure", f"Unsure (< {threshold:.0%})"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "confident":
+            return queryset.confident()
+        if self.value() == "unsure":
+            return queryset.unsure()
+        return queryset
+
+
 @admin.register(ArtifactFlag)
 class ArtifactFlagAdmin(SafeInputAdmin, SimpleHistoryAdmin):
     list_display = (
         "kind",
         "state",
         "origin",
+        "confidence",
         "article",
         "start",
         "end",
@@ -883,6 +911,7 @@ class ArtifactFlagAdmin(SafeInputAdmin, SimpleHistoryAdmin):
         "kind",
         "state",
         FlagOriginFilter,
+        FlagConfidenceFilter,
         ("article__source", admin.RelatedFieldListFilter),
     )
     list_select_related = ("article", "decided_by")
@@ -947,3 +976,47 @@ class ArticleReviewAdmin(SafeInputAdmin, SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False  # transitions go through the Article admin's actions or the list page
+
+
+@admin.register(SourceFeedback)
+class SourceFeedbackAdmin(admin.ModelAdmin):
+    """Per source: how editors received the detector's suggestions (read-only)."""
+
+    list_display = ("name", "confirmed", "dismissed", "pending", "editor_made", "confirm_rate")
+    search_fields = ("name", "domain")
+    ordering = ("name",)
+
+    def get_queryset(self, request):
+        from annotations.learning import source_feedback
+
+        return source_feedback().filter(pk__in=super().get_queryset(request).values("pk"))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="confirmed", ordering="confirmed")
+    def confirmed(self, source) -> int:
+        return source.confirmed
+
+    @admin.display(description="dismissed", ordering="dismissed")
+    def dismissed(self, source) -> int:
+        return source.dismissed
+
+    @admin.display(description="pending", ordering="pending")
+    def pending(self, source) -> int:
+        return source.pending
+
+    @admin.display(description="added by editors", ordering="editor_made")
+    def editor_made(self, source) -> int:
+        return source.editor_made
+
+    @admin.display(description="confirmed of decided")
+    def confirm_rate(self, source) -> str:
+        decided = source.confirmed + source.dismissed
+        return f"{source.confirmed / decided:.0%}" if decided else "-"
