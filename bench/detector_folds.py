@@ -69,9 +69,10 @@ def folds(
 
     shared = shared or shared_dir()
     config = config_of_shipped()
-    path = CACHE / f"detector-folds-{_key(shared, config)}.joblib"
+    # (``train_detector --folds-out`` writes the same file: copy it to cache_path().)
+    path = cache_path(shared)
     if path.is_file():
-        return joblib.load(path), None
+        return _with_shipped_thresholds(joblib.load(path)), None
     print(f"training fold models into {path} (a few minutes) ...", file=sys.stderr)
     examples = [
         *training.load_weak(training.shared_paths(shared)[0]),
@@ -79,15 +80,25 @@ def folds(
     ]
     items = [training.featurise(e) for e in examples]
     cv = training.cross_validate(items, config, progress=lambda m: print(m, file=sys.stderr))
-    shipped = learned.current()
-    for model in cv.models:
-        if shipped is not None:
-            model.add_threshold = shipped.add_threshold
-            model.keep_threshold = shipped.keep_threshold
-    result = training.FoldModels(cv.models, cv.fold_of_group)
+    result = _with_shipped_thresholds(training.FoldModels(cv.models, cv.fold_of_group))
     CACHE.mkdir(parents=True, exist_ok=True)
     joblib.dump(result, path, compress=3)
     return result, cv
+
+
+def cache_path(shared: Path | None = None) -> Path:
+    """Where the fold models of the current data and configuration are cached."""
+    return CACHE / f"detector-folds-{_key(shared or shared_dir(), config_of_shipped())}.joblib"
+
+
+def _with_shipped_thresholds(fold_models: training.FoldModels) -> training.FoldModels:
+    """Fold models decide with the thresholds the shipped model was tuned to."""
+    shipped = learned.current()
+    if shipped is not None:
+        for model in fold_models.models:
+            model.add_threshold = shipped.add_threshold
+            model.keep_threshold = shipped.keep_threshold
+    return fold_models
 
 
 def model_for(group: str) -> learned.DetectorModel | None:

@@ -115,6 +115,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "prose_before",
     "prose_after",
     "prose_distance",
+    "shared_words",
     "after_last_prose",
     "before_first_prose",
     "doc_prose_share",
@@ -173,6 +174,14 @@ def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
+def _shared(words: set[str], document_frequency: Counter[str]) -> float:
+    """Share of a line's longer words (4+ characters) that other lines use too."""
+    longer = [w for w in words if len(w) >= 4]
+    if not longer:
+        return 0.0
+    return sum(document_frequency[w] > 1 for w in longer) / len(longer)
+
+
 def _is_prose(line: Line) -> bool:
     return (line.words >= 8 and line.ends_sentence) or line.words >= 30
 
@@ -191,6 +200,11 @@ def line_rows(doc: Document, findings: Sequence[Finding]) -> list[LineRow]:
     lowered = [line.lower for line in content]
     word_sets = [_words(low) for low in lowered]
     prose = [_is_prose(line) for line in content]
+    # In how many lines each word occurs: a line whose words the rest of the text uses
+    # belongs to the article; menus, bios, teasers and comments bring words of their own.
+    document_frequency: Counter[str] = Counter()
+    for words in word_sets:
+        document_frequency.update(words)
     prose_ranks = [r for r, p in enumerate(prose) if p]
     copies = Counter(lowered)
     title_words = word_sets[doc.rank[doc.title]] if doc.title in doc.rank else set()
@@ -286,6 +300,7 @@ def line_rows(doc: Document, findings: Sequence[Finding]) -> list[LineRow]:
             cum_prose / n,
             (len(prose_ranks) - cum_prose - prose[r]) / n,
             min(distance, 99),
+            _shared(word_sets[r], document_frequency),
             float(not prose_ranks or r > prose_ranks[-1]),
             float(not prose_ranks or r < prose_ranks[0]),
             prose_share,

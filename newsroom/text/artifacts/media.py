@@ -70,6 +70,8 @@ _QUOTE_MARK_RE = re.compile(r"[\"“”]")
 _GALLERY_COUNTER_RE = re.compile(r"\b(\d{1,3})\s*/\s*(\d{1,3})\b")
 # Each counter owns a "/" with a digit on both sides: fewer than two such slashes, no
 # gallery (a digit-led pattern, which ``re`` scans far faster than the one above).
+# The longest caption text before a credit tail (dev set: 210 characters).
+CAPTION_MAX_CHARS = 400
 _COUNTER_SLASH_RE = re.compile(r"\d\s*/(?=\s*\d)")
 # "Show all 50" is a gallery widget anywhere; the gallery words only on a short title line
 # ("The week in pictures"), never in a body sentence ("the museum's photo gallery").
@@ -200,7 +202,9 @@ def captions_and_credits(doc: Document) -> Iterator[Finding]:
         if (
             text.count("/") >= 2
             and len(_COUNTER_SLASH_RE.findall(text)) >= 2
-            and len(_gallery_counters(text)) >= 2
+            # A gallery counts its pictures ("1/50", "2/50", ...): a couple of fractions
+            # in a long text are figures or scores, not a widget.
+            and len(_gallery_counters(text)) >= max(2, len(text) // 2000)
         ) or (
             any(w in line.lower for w in _GALLERY_WORDS)
             and (
@@ -223,7 +227,10 @@ def captions_and_credits(doc: Document) -> Iterator[Finding]:
             else f"full text of the cut copy on line {_key_for(truncated, line.index) + 1}"
         )
         if cut is not None:
-            yield doc.finding("image_caption", line.start, line.start + cut, reason, 0.85)
+            # A caption is a sentence or two; a long paragraph ending with a credit is body
+            # text with a credit glued to it: only the credit is an artifact.
+            if cut <= CAPTION_MAX_CHARS:
+                yield doc.finding("image_caption", line.start, line.start + cut, reason, 0.85)
             yield doc.finding(
                 "photo_credit", line.start + cut, line.end, "credit tail of a caption", 0.85
             )

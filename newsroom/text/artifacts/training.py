@@ -633,8 +633,8 @@ def cross_validate(
 def tune(cv: CrossValidation) -> tuple[float, float, dict[str, Any]]:
     """Thresholds (add, keep) that maximise :func:`objective` on out-of-fold results."""
     best = (-1.0, 0.5, 0.1, {})
-    for add in (0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8):
-        for keep in (0.0, 0.02, 0.05, 0.1, 0.2, 0.3):
+    for add in (0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7):
+        for keep in (0.02, 0.05, 0.1, 0.2):
             summary = summarise(cv.findings(add, keep))
             score = objective(summary)
             if score > best[0]:
@@ -696,7 +696,8 @@ def build(
     rules = summarise(cv.rules())
     say(f"fitting the final model (add {add}, keep {keep})")
     model = fit(items, config)
-    model.add_threshold, model.keep_threshold = add, keep
+    for each in (model, *cv.models):
+        each.add_threshold, each.keep_threshold = add, keep
     model.metadata.update(
         {
             "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
