@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -46,10 +47,16 @@ def marks_for(flags: Iterable[ArtifactFlag], claims: Iterable[Claim]) -> list[Ma
     states = {value: str(label).lower() for value, label in ArtifactFlag.State.choices}
     claim_types = {value: str(label).lower() for value, label in Claim.Type.choices}
     marks = []
+    threshold = settings.NEWSROOM_CONFIDENT_FLAG
     for f in flags:
         kind = str(kinds.get(f.kind, f.kind))
         title = f"{kind} ({states.get(f.state, f.state)}): {f.reason}".rstrip(": ")
-        marks.append(Mark(f.start, f.end, f"flag flag-{f.state} kind-{f.kind}", kind, title))
+        css = f"flag flag-{f.state} kind-{f.kind}"
+        if f.state == ArtifactFlag.State.SUGGESTED and f.confidence < threshold:
+            # A suggestion the detector is unsure of looks fainter: worth a closer look.
+            css += " flag-unsure"
+            title += f" (unsure: confidence {f.confidence:.0%})"
+        marks.append(Mark(f.start, f.end, css, kind, title))
     for c in claims:
         title = f"Claim ({claim_types.get(c.claim_type, c.claim_type)})"
         if c.claimant:

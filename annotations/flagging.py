@@ -351,6 +351,7 @@ class FlagGroup:
     pending: int = 0
     confirmed: int = 0
     dismissed: int = 0
+    confident_pending: int = 0  # pending flags at or above NEWSROOM_CONFIDENT_FLAG
 
 
 _STATE_ATTR = {
@@ -376,6 +377,8 @@ class FlagPanel(list):
             group.flags.append(flag)
             attr = _STATE_ATTR[flag.state]
             setattr(group, attr, getattr(group, attr) + 1)
+            if flag.state == State.SUGGESTED and flag.is_confident:
+                group.confident_pending += 1
         # Dict order is the order of each kind's first flag: groups follow the text.
         self.groups = list(by_kind.values())
         self.pending_count = sum(g.pending for g in self.groups)

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Subquery
+from django.db.models import Count, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -382,20 +382,25 @@ def _part_flags(article: Article, part: Part) -> flagging.FlagPanel:
     counts = (
         article.artifact_flags.order_by()
         .values_list("kind", "state")
-        .annotate(n=Count("pk"))
+        .annotate(
+            n=Count("pk"),
+            sure=Count("pk", filter=Q(confidence__gte=settings.NEWSROOM_CONFIDENT_FLAG)),
+        )
         .order_by("kind", "state")
     )
     groups = {group.kind: group for group in panel.groups}
     labels = dict(panel.kind_choices)
     for group in groups.values():
-        group.pending = group.confirmed = group.dismissed = 0
-    for kind, state, n in counts:
+        group.pending = group.confirmed = group.dismissed = group.confident_pending = 0
+    for kind, state, n, sure in counts:
         group = groups.get(kind)
         if group is None:
             group = groups[kind] = flagging.FlagGroup(kind, str(labels.get(kind, kind)))
             panel.groups.append(group)
         attr = {"suggested": "pending", "confirmed": "confirmed", "dismissed": "dismissed"}
         setattr(group, attr[state], getattr(group, attr[state]) + n)
+        if state == "suggested":
+            group.confident_pending += sure
     for group in panel.groups:
         group.flags = _Counted(group.flags, group.pending + group.confirmed + group.dismissed)
     panel.pending_count = sum(g.pending for g in panel.groups)

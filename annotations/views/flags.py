@@ -33,6 +33,8 @@ class DecideForm(forms.Form):
 
 class DecideKindForm(DecideForm):
     kind = forms.ChoiceField(choices=artifact_kind_choices)
+    # Only the suggestions the detector is confident of (NEWSROOM_CONFIDENT_FLAG).
+    confident_only = forms.BooleanField(required=False)
 
 
 class AddFlagForm(forms.Form):

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from annotations import flagging
 from annotations.models import ArtifactFlag
-from tests.factories import ArticleFactory, SourceFactory
+from tests.factories import ArticleFactory, SourceFactory, imported_article
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +71,31 @@ def test_per_source_feedback_is_read_only_and_for_staff(administrator_client, ch
     assert administrator_client.post(change, {"name": "Renamed"}).status_code == 403
     listing = reverse("admin:annotations_sourcefeedback_changelist")
     assert checker_client.get(listing).status_code in (302, 403)
+
+
+@override_settings(NEWSROOM_CONFIDENT_FLAG=0.8)
+def test_the_article_page_shows_unsure_suggestions_apart_and_offers_confident_only(
+    editor_client,
+) -> None:
+    article = imported_article(
+        "Harbour plan approved\n\nThe council approved the plan on Tuesday. It will cost a lot."
+        " Opponents said they would fight it.\n"
+    )
+    article.artifact_flags.all().delete()
+    sure = flag(article, 10, 0.95)
+    unsure = flag(article, 30, 0.42)
+    page = editor_client.get(reverse("annotations:article-detail", args=[article.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert html.count("flag-unsure") >= 1 and "unsure: confidence 42%" in html
+    assert f'id="flag-{unsure.pk}" class="flag-item flag-item-suggested flag-item-unsure' in html
+    assert f'id="flag-{sure.pk}" class="flag-item flag-item-suggested border-start' in html
+    assert "Confirm the 1 confident" in html
+    response = editor_client.post(
+        reverse("annotations:flag-decide-kind", args=[article.pk]),
+        {"kind": "advert", "state": "confirmed", "confident_only": "1"},
+    )
+    assert response.status_code in (200, 302)
+    sure.refresh_from_db()
+    unsure.refresh_from_db()
+    assert (sure.state, unsure.state) == ("confirmed", "suggested")
