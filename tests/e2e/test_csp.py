@@ -47,6 +47,7 @@ def test_pages_and_admin_run_without_csp_violations(page, live_server, chief, cs
         f"/admin/annotations/factcheck/{fact_check.pk}/change/",
         f"/admin/annotations/factcheck/{fact_check.pk}/history/",
         "/admin/auth/user/add/",
+        f"/admin/auth/user/{chief.pk}/change/",  # filter_horizontal widgets (SelectFilter2)
         "/admin/axes/accessattempt/",
     ]
     for url in visited:
@@ -58,6 +59,10 @@ def test_pages_and_admin_run_without_csp_violations(page, live_server, chief, cs
     page.goto(f"{live_server.url}/admin/newsroom/article/")
     page.check("#action-toggle")
     assert page.locator(".action-counter").inner_text().startswith("1 of 1")
+    # A date/time widget's calendar and clock popups (DateTimeShortcuts).
+    page.goto(f"{live_server.url}/admin/auth/user/{chief.pk}/change/")
+    page.click("#calendarlink0")
+    assert page.locator("#calendarbox0").is_visible()
     assert not csp_watch.problems()
 
 

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from django.core.checks import Tags, run_checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import Client, RequestFactory
+from django.utils import timezone
 
 from newsroom.checks import is_public_suffix_wildcard
 from newsroom.lockout import client_ip
@@ -184,6 +186,18 @@ def test_reset_commands_lift_the_lock(command, args, admin_user):
     response = attempt(client, "/login/", "chief", "pw")
     assert response.status_code == 302 and response["Location"] == "/"
     assert logged_in(client)
+
+
+@pytest.mark.django_db
+def test_the_lock_expires_after_the_cool_off(admin_user):
+    from axes.models import AccessAttempt
+
+    client = Client()
+    fail(client, "/login/", "chief", LIMIT)
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=14))
+    assert attempt(client, "/login/", "chief", "pw").status_code == 429  # restarts the wait
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert attempt(client, "/login/", "chief", "pw").status_code == 302
 
 
 @pytest.mark.django_db
