@@ -194,11 +194,17 @@ def test_admin_change_page_still_saves_the_article(big_article, administrator_cl
     Article.objects.filter(pk=big_article.pk).update(title="Very long article")
 
 
-def test_sentence_changelist_link_lists_all_of_them(big_article, editor_client):
-    url = reverse("admin:newsroom_sentence_changelist")
-    response = editor_client.get(url, {"article__id__exact": big_article.pk})
+@pytest.mark.parametrize(
+    ("name", "count"),
+    [
+        ("admin:newsroom_sentence_changelist", "20000 sentences"),
+        ("admin:annotations_artifactflag_changelist", "2000 artifact flags"),
+    ],
+)
+def test_change_page_links_list_all_of_them(big_article, editor_client, name, count):
+    response = editor_client.get(reverse(name), {"article__id__exact": big_article.pk})
     assert response.status_code == 200
-    assert "20000 sentences" in response.content.decode().replace(",", "")
+    assert count in response.content.decode().replace(",", "")
 
 
 # --- Crafted list and action input (issue 10, item 7) -------------------------------------
