@@ -61,6 +61,7 @@ from newsroom.readers import (
     read_stream,
 )
 from newsroom.signals import article_imported, articles_imported
+from newsroom.text.artifacts import model as artifact_model
 
 __all__ = [
     "ImportResult",
@@ -479,6 +480,8 @@ class _Analyser:
             self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=analysis_worker_init,
+            # Spawned workers start afresh: they detect with the model this process uses.
+            initargs=(artifact_model.configured_path(),),
         )
         ahead: deque[tuple[list[Item], list[Record], Future[list[Analysis | str]] | None]]
         ahead = deque()

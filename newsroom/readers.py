@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from newsroom.text import artifacts, html, layout, sentences
+from newsroom.text.artifacts import model as artifact_model
 from newsroom.text.spans import Finding, Layout, SentenceSpan
 
 # File extensions -> record format (the values of Article.Format).
@@ -733,8 +734,11 @@ def analyse_many(
     return results
 
 
-def analysis_worker_init() -> None:
+def analysis_worker_init(model_path: str | None = None) -> None:
     """Set up a process of the importer's analysis pool: it dies with its parent.
+
+    ``model_path`` is the artifact model file the parent detects with (``None``: rules
+    only), so that a spawned worker finds the same artifacts as the parent would.
 
     A pool worker waits for work on a pipe that it holds open itself, so it would
     outlive an import killed by SIGTERM or SIGKILL (and keep multiprocessing's resource
@@ -742,6 +746,7 @@ def analysis_worker_init() -> None:
     kernel closes when the parent ends however it ends, and then exits at once. SIGINT
     is ignored: Ctrl-C reaches the whole process group and the parent shuts the pool down.
     """
+    artifact_model.configure(model_path)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = multiprocessing.parent_process()
     if parent is None:

@@ -189,6 +189,11 @@ def configure(path: str | Path | None) -> None:
         _path = candidate if candidate.is_file() else DEFAULT_PATH
 
 
+def configured_path() -> str | None:
+    """The model file in use (``None`` for rules only), to hand to another process."""
+    return None if _path is None else str(_path)
+
+
 def load(path: str | Path) -> DetectorModel:
     """Read a model file (raises on a missing, foreign or corrupt file)."""
     import joblib
