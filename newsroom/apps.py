@@ -29,7 +29,8 @@ class NewsroomConfig(AppConfig):
 
     def ready(self) -> None:
         # The learned artifact layer reads the model the settings name (loaded on first use).
-        artifact_model.configure(settings.NEWSROOM_DETECTOR_MODEL)
+        path = settings.NEWSROOM_DETECTOR_MODEL
+        artifact_model.configure(None if str(path).lower() == "off" else path)
         connection_created.connect(load_out_of_range_dates, dispatch_uid="newsroom-safe-dates")
         if any(db["ENGINE"].endswith("sqlite3") for db in settings.DATABASES.values()):
             _clamp_sqlite_datetimes()

@@ -223,8 +223,9 @@ NEWSROOM_MAX_PUBLISHED_YEARS_AHEAD = int(os.environ.get("NEWSROOM_MAX_PUBLISHED_
 NEWSROOM_ARTICLE_PAGE_SENTENCES = int(os.environ.get("NEWSROOM_ARTICLE_PAGE_SENTENCES", 1_000))
 # The artifact detector's learned layer: a model file that `train_detector --with-decisions`
 # installs here (outside the package); while it does not exist, the shipped model is used.
-NEWSROOM_DETECTOR_MODEL = Path(
-    os.environ.get("NEWSROOM_DETECTOR_MODEL", BASE_DIR / "var" / "detector.joblib")
+# "off" turns the learned layer off (rules only).
+NEWSROOM_DETECTOR_MODEL = os.environ.get(
+    "NEWSROOM_DETECTOR_MODEL", str(BASE_DIR / "var" / "detector.joblib")
 )
 # Suggested flags below this calibrated confidence are shown as unsure, can be filtered in
 # the admin, and are left out of "confirm all of this kind (confident only)".

@@ -74,6 +74,8 @@ class Command(BaseCommand):
                 self.stderr.write(message)
 
         if options["with_decisions"]:
+            if not options["output"] and str(settings.NEWSROOM_DETECTOR_MODEL).lower() == "off":
+                raise CommandError("NEWSROOM_DETECTOR_MODEL is off: pass --output")
             output = options["output"] or Path(settings.NEWSROOM_DETECTOR_MODEL)
             outcome = learning.retrain_with_decisions(
                 shared,
