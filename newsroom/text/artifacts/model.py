@@ -41,8 +41,19 @@ log = logging.getLogger(__name__)
 DEFAULT_PATH = Path(__file__).with_name("detector.joblib")
 FORMAT_VERSION = 1
 
+_IS_TITLE = FEATURE_NAMES.index("is_title")
 # Kinds the rules recognise better than any line model: never dropped.
-_RULE_ONLY = frozenset({"truncated_duplicate", "user_comments", "html_markup", "separator"})
+# (Repeats and cut-off text are facts about the text, not judgements of a line's look.)
+_RULE_ONLY = frozenset(
+    {
+        "truncated_duplicate",
+        "duplicate_block",
+        "truncated_text",
+        "user_comments",
+        "html_markup",
+        "separator",
+    }
+)
 
 
 @dataclass
@@ -112,7 +123,8 @@ def combine(
                     dropped.add(key)
                 else:
                     rescored[key] = p
-        elif not row.inline and p >= add_threshold:
+        elif not row.inline and p >= add_threshold and not row.values[_IS_TITLE]:
+            # (The headline is content by the labelling rules: the model never adds it.)
             added_rows.append(row)
             added_probs.append(p)
     out: list[Finding] = []
