@@ -232,9 +232,10 @@ def line_rows(doc: Document, findings: Sequence[Finding]) -> list[LineRow]:
     for r, line in enumerate(content):
         text = line.text
         length = len(text)
-        letters = sum(ch.isalpha() for ch in text) or 1
-        upper = sum(ch.isupper() for ch in text)
-        digits = sum(ch.isdigit() for ch in text)
+        # (map over str methods: the per-character counts at C speed.)
+        letters = sum(map(str.isalpha, text)) or 1
+        upper = sum(map(str.isupper, text))
+        digits = sum(map(str.isdigit, text))
         spaces = text.count(" ")
         punct = length - letters - digits - spaces if letters > 1 else length - digits - spaces
         words = text.split()
@@ -277,13 +278,13 @@ def line_rows(doc: Document, findings: Sequence[Finding]) -> list[LineRow]:
             sum(w[0].isupper() for w in words) / nwords,
             digits / length,
             max(punct, 0) / length,
-            sum(not ch.isascii() for ch in text) / length,
+            (length - sum(map(str.isascii, text))) / length,
             len(_SENTENCE_MARK.findall(text)),
             text.count(","),
             float(_URL.search(low) is not None),
             float(_HANDLE.search(text) is not None),
             float("©" in text or "copyright" in low),
-            sum(ch in _SEPARATORS for ch in text),
+            sum(map(text.count, _SEPARATORS)),
             float(prose[r]),
             float(doc.title == line.index),
             _overlap(word_sets[r], title_words) if doc.title != line.index else 0.0,

@@ -211,10 +211,11 @@ def load(path: str | Path) -> DetectorModel:
     import joblib
     from threadpoolctl import threadpool_limits
 
-    # One article is a few dozen rows: OpenMP threads only add overhead (and, under a
-    # server's several workers, contention), so the process predicts on one thread.
-    threadpool_limits(1, user_api="openmp")
     model = joblib.load(path)
+    # One article is a few dozen rows: OpenMP threads only add overhead (and, under a
+    # server's several workers, contention), so the process predicts on one thread. (After
+    # the load: the limit reaches only the OpenMP runtimes already loaded.)
+    threadpool_limits(1, user_api="openmp")
     if not isinstance(model, DetectorModel) or model.format_version != FORMAT_VERSION:
         raise ValueError(f"{path}: not a newsroom detector model (format {FORMAT_VERSION})")
     if tuple(model.metadata.get("kinds", KIND_ORDER)) != KIND_ORDER:
