@@ -26,7 +26,8 @@ LIST_BASE = Article.objects.select_related("source", "review").defer("raw_text")
 
 
 class ArticleFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search")
+    # Bounded: a LIKE pattern of 50,000+ characters is a 500 on SQLite ("pattern too complex").
+    q = forms.CharField(required=False, label="Search", max_length=2000)
     state = forms.ChoiceField(
         required=False, choices=[("", "Any state"), *ArticleReview.State.choices]
     )

@@ -201,3 +201,10 @@ def test_dashboard_lists_recent_sentence_changes(viewer_client, fact_checker):
     assert "fact_checker" in html
     assert "Recent &lt;b&gt;changes&lt;/b&gt;" in html
     assert f"#s-{article.sentence_list[1].pk}" in html
+
+
+@pytest.mark.parametrize("query", ["x" * 60_000, "a\x00b"])
+def test_a_huge_or_nul_search_is_refused_not_a_500(viewer_client, query):
+    response = viewer_client.get("/", {"q": query})
+    assert response.status_code == 200
+    assert not response.context["form"].is_valid()
