@@ -26,6 +26,7 @@ from newsroom.text.spans import Finding, Layout
 from . import boilerplate, characters, media, meta, repetition
 from . import model as learned
 from .document import Document, Line
+from .kinds import KINDS
 
 __all__ = [
     "CHARACTER_KINDS",
@@ -38,34 +39,6 @@ __all__ = [
     "detect_rules",
 ]
 
-KINDS: tuple[str, ...] = (
-    "truncated_duplicate",
-    "duplicate_block",
-    "image_caption",
-    "photo_credit",
-    "media_placeholder",
-    "embedded_social",
-    "dateline",
-    "byline",
-    "author_bio",
-    "share_widget",
-    "social_follow",
-    "newsletter_prompt",
-    "advert",
-    "related_links",
-    "navigation",
-    "dead_comments",
-    "comment_form",
-    "user_comments",
-    "cookie_notice",
-    "copyright_footer",
-    "separator",
-    "stray_whitespace",
-    "html_entity",
-    "html_markup",
-    "mojibake",
-    "truncated_text",
-)
 
 KIND_LABELS: dict[str, str] = {
     "truncated_duplicate": "Truncated duplicate",

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from newsroom.text.spans import BlockRole, Finding
 
 from .document import Document, Line
+from .kinds import KINDS
 
 __all__ = [
     "CATEGORICAL",
@@ -40,34 +41,7 @@ __all__ = [
 CHARACTER_LEVEL = frozenset({"stray_whitespace", "html_entity", "mojibake"})
 
 # Stable kind numbering for the categorical rule-kind feature (0 = no rule finding).
-KIND_ORDER: tuple[str, ...] = (
-    "truncated_duplicate",
-    "duplicate_block",
-    "image_caption",
-    "photo_credit",
-    "media_placeholder",
-    "embedded_social",
-    "dateline",
-    "byline",
-    "author_bio",
-    "share_widget",
-    "social_follow",
-    "newsletter_prompt",
-    "advert",
-    "related_links",
-    "navigation",
-    "dead_comments",
-    "comment_form",
-    "user_comments",
-    "cookie_notice",
-    "copyright_footer",
-    "separator",
-    "stray_whitespace",
-    "html_entity",
-    "html_markup",
-    "mojibake",
-    "truncated_text",
-)
+KIND_ORDER = KINDS
 KIND_INDEX = {kind: i + 1 for i, kind in enumerate(KIND_ORDER)}
 _ROLES = (BlockRole.TITLE, BlockRole.DATELINE, BlockRole.CAPTION, BlockRole.BODY, BlockRole.TRAILER)
 
