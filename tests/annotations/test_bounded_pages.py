@@ -45,9 +45,10 @@ def big_article(django_db_setup, django_db_blocker):
             )
             for s in rows[::50]
         )
+        source_id = article.source_id
         yield article
         Article.objects.filter(pk=article.pk).delete()
-        Source.objects.filter(pk=article.source_id).delete()
+        Source.objects.filter(pk=source_id).delete()
 
 
 def spans(content: bytes) -> list[int]:
