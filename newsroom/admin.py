@@ -8,6 +8,7 @@ from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Substr
 from django.http import HttpRequest
 
+from newsroom.admin_input import SEARCH_MAX_CHARS, SafeInputAdmin
 from newsroom.models import Block, Sentence, Source
 
 
@@ -17,7 +18,7 @@ def _text_in_db() -> Substr:
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(SafeInputAdmin):
     list_display = ("name", "domain", "article_count", "created_at")
     search_fields = ("name", "domain")
     readonly_fields = ("created_at",)
@@ -30,7 +31,7 @@ class SourceAdmin(admin.ModelAdmin):
         return source.article_count
 
 
-class _SpanAdmin(admin.ModelAdmin):
+class _SpanAdmin(SafeInputAdmin):
     """Read-only spans of an article: the text comes from the database, never edited."""
 
     list_select_related = ("article",)
@@ -41,7 +42,7 @@ class _SpanAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if search_term:
+        if search_term and len(search_term) <= SEARCH_MAX_CHARS and "\x00" not in search_term:
             by_text = self.get_queryset(request).filter(span_text__icontains=search_term)
             queryset = queryset | by_text
         return queryset, may_have_duplicates

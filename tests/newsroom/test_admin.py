@@ -81,3 +81,18 @@ def test_checkers_cannot_reach_these_admins(checker_client):
     response = checker_client.get(reverse("admin:newsroom_sentence_changelist"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize("model", ["sentence", "block", "source"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"id__in": f"1,{10**30}"},
+        {"id__gt": str(10**30)},
+        {"q": "x" * 60_000},
+        {"q": "a\x00b"},
+    ],
+)
+def test_crafted_span_and_source_lists_are_refused_not_a_500(administrator_client, model, query):
+    response = administrator_client.get(reverse(f"admin:newsroom_{model}_changelist"), query)
+    assert response.status_code in (200, 302, 400)
