@@ -155,3 +155,18 @@ def test_a_corrupt_model_file_means_rules_only_not_an_error(tmp_path: Path) -> N
         learned.configure(learned.DEFAULT_PATH)
     with pytest.raises(Exception):  # noqa: B017 (joblib raises what pickle raises)
         learned.load(broken)
+
+
+def test_repeats_stay_the_rules_own_whatever_the_model_says() -> None:
+    line = "The council approved the harbour plan after a long debate on Tuesday."
+    text = f"Harbour plan\n{line}\nOther news of the day, as it happened.\n{line}\n"
+    _doc, findings, rows = rows_of(text)
+    repeats = [f for f in findings if f.kind == "duplicate_block"]
+    assert repeats
+    found = learned.combine(
+        findings, rows, [0.0] * len(rows), lambda added: [], add_threshold=0.5, keep_threshold=0.9
+    )
+    assert [f for f in found if f.kind == "duplicate_block"] == repeats
+    assert [f.confidence for f in found if f.kind == "duplicate_block"] == [
+        f.confidence for f in repeats
+    ]

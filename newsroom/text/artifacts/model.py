@@ -12,7 +12,8 @@ into the final ones:
   kind classifier;
 * a whole-line rule finding is kept unless the model is sure the line is article body
   (probability under ``keep_threshold``); a kept one takes the model's probability as
-  its confidence;
+  its confidence; repeats, cut-off text, comments, markup and separators stay the rules'
+  own, with the rules' confidence;
 * findings inside a line (credit tails, inline "Related:" links) and the character-level
   kinds stay as the rules made them.
 
@@ -119,7 +120,9 @@ def combine(
         if row.whole:
             for finding in row.whole:
                 key = (finding.start, finding.end, finding.kind)
-                if p < keep_threshold and finding.kind not in _RULE_ONLY:
+                if finding.kind in _RULE_ONLY:
+                    continue  # the rule's own finding and confidence
+                if p < keep_threshold:
                     dropped.add(key)
                 else:
                     rescored[key] = p
