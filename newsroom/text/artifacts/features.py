@@ -41,8 +41,7 @@ __all__ = [
 CHARACTER_LEVEL = frozenset({"stray_whitespace", "html_entity", "mojibake"})
 
 # Stable kind numbering for the categorical rule-kind feature (0 = no rule finding).
-KIND_ORDER = KINDS
-KIND_INDEX = {kind: i + 1 for i, kind in enumerate(KIND_ORDER)}
+KIND_INDEX = {kind: i + 1 for i, kind in enumerate(KINDS)}
 _ROLES = (BlockRole.TITLE, BlockRole.DATELINE, BlockRole.CAPTION, BlockRole.BODY, BlockRole.TRAILER)
 
 FEATURE_NAMES: tuple[str, ...] = (

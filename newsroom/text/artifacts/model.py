@@ -1,8 +1,8 @@
 """The learned line layer of the artifact detector: load once, apply to rule findings.
 
 A shipped model file (``detector.joblib`` beside this module, or the file named by
-:func:`configure`) holds a :class:`DetectorModel`: a hashed character n-gram model that
-scores a line's text, a gradient-boosted line model over the features of
+:func:`configure`) holds a :class:`DetectorModel`: a hashed word n-gram model that
+scores the head of a line's text, a gradient-boosted line model over the features of
 :mod:`.features` plus that score, an isotonic calibration of its probability, and a kind
 classifier for lines no rule named. :meth:`DetectorModel.apply` turns the rules' findings
 into the final ones:
@@ -33,7 +33,8 @@ from typing import Any
 from newsroom.text.spans import Finding
 
 from .document import Document
-from .features import FEATURE_NAMES, KIND_ORDER, LineRow, line_rows
+from .features import FEATURE_NAMES, LineRow, line_rows
+from .kinds import KINDS
 
 __all__ = ["DEFAULT_PATH", "DetectorModel", "KindModel", "combine", "configure", "current", "load"]
 
@@ -178,7 +179,7 @@ class KindModel:
         return sparse.hstack([hashed, sparse.csr_matrix(dense)], format="csr")
 
     def predict(self, rows: Sequence[LineRow]) -> list[str]:
-        """One kind of :data:`~.features.KIND_ORDER` per row."""
+        """One kind of :data:`~.kinds.KINDS` per row."""
         if not rows:
             return []
         return [str(k) for k in self.classifier.predict(self.matrix(rows))]
@@ -221,7 +222,7 @@ def load(path: str | Path) -> DetectorModel:
     threadpool_limits(1, user_api="openmp")
     if not isinstance(model, DetectorModel) or model.format_version != FORMAT_VERSION:
         raise ValueError(f"{path}: not a newsroom detector model (format {FORMAT_VERSION})")
-    if tuple(model.metadata.get("kinds", KIND_ORDER)) != KIND_ORDER:
+    if tuple(model.metadata.get("kinds", KINDS)) != KINDS:
         raise ValueError(f"{path}: trained for another set of artifact kinds")
     return model
 

@@ -41,11 +41,11 @@ from .features import (
     CATEGORICAL,
     CHARACTER_LEVEL,
     FEATURE_NAMES,
-    KIND_ORDER,
     LineRow,
     line_head,
     line_rows,
 )
+from .kinds import KINDS
 from .model import FORMAT_VERSION, DetectorModel, KindModel, combine
 
 __all__ = [
@@ -439,7 +439,7 @@ def fit(items: Sequence[Featurised], config: TrainConfig) -> DetectorModel:
         kind=kind,
         add_threshold=config.add_threshold,
         keep_threshold=config.keep_threshold,
-        metadata={"kinds": list(KIND_ORDER), "features": list(FEATURE_NAMES)},
+        metadata={"kinds": list(KINDS), "features": list(FEATURE_NAMES)},
     )
 
 
@@ -481,7 +481,7 @@ def span_counts(example: Example, findings: Iterable[Finding]) -> dict[str, Coun
     gold = example.spans
     pred = [{"kind": f.kind, "start": f.start, "end": f.end} for f in findings]
     out: dict[str, Counter[str]] = defaultdict(Counter)
-    for kind in KIND_ORDER:
+    for kind in KINDS:
         g = [a for a in gold if a["kind"] == kind]
         p = [a for a in pred if a["kind"] == kind]
         c = out[kind]
@@ -538,8 +538,8 @@ def summarise(results: Sequence[tuple[Example, list[Finding]]]) -> dict[str, Any
         }
     if n_dev:
         block = Counter()
-        for kind in KIND_ORDER:
-            if kind not in ("stray_whitespace", "html_entity", "mojibake"):
+        for kind in KINDS:
+            if kind not in CHARACTER_LEVEL:
                 block.update(dev[kind])
         chars = dev["_chars"]
         out["dev"] = {
@@ -548,7 +548,7 @@ def summarise(results: Sequence[tuple[Example, list[Finding]]]) -> dict[str, Any
             "char": prf(chars["tp"], chars["pred"], chars["tp"], chars["gold"]),
             "per_kind_f1": {
                 kind: prf(c["tp_pred"], c["pred"], c["tp_gold"], c["gold"])["f1"]
-                for kind in KIND_ORDER
+                for kind in KINDS
                 if (c := dev[kind])["gold"] or c["pred"]
             },
         }
