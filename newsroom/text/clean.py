@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-# Two or more horizontal whitespace characters inside a line (a removed span in the middle
-# of a line leaves its neighbours' spaces side by side). A single NBSP stays: "10\u00a0km".
-_INNER_RUN_RE = re.compile(r"[^\S\n]{2,}")
+from newsroom.text.lines import split as split_lines
+
+# Two or more whitespace characters inside a line (a removed span in the middle of a line
+# leaves its neighbours' spaces side by side). A single NBSP stays: "10\u00a0km".
+_INNER_RUN_RE = re.compile(r"\s{2,}")
 
 
 def merge_spans(spans: Sequence[tuple[int, int]], length: int) -> list[tuple[int, int]]:
@@ -34,19 +36,18 @@ def clean_text(text: str, remove: Sequence[tuple[int, int]] = ()) -> str:
     """Return ``text`` without the ``remove`` spans, with whitespace normalised.
 
     ``remove`` holds half-open code-point ranges into ``text`` (overlaps allowed; a range
-    outside the text raises ``ValueError``). Newlines are never removed, so each line is
-    cleaned on its own: a line that had content and loses all of it disappears; every
-    line is stripped of ``str.isspace`` characters at both edges (NBSP, thin spaces, tabs
-    included) and runs of inner whitespace become one space; blank lines at either end go
-    and runs of blank lines become one. The result has no trailing newline ("" when
-    nothing is left).
+    outside the text raises ``ValueError``). Lines are those of ``newsroom.text.lines``
+    (``\\n``, ``\\r\\n``, ``\\r``, VT, FF, NEL, U+2028, U+2029); line breaks are never
+    removed and each comes out as one ``\\n``, so each line is cleaned on its own: a line
+    that had content and loses all of it disappears; every line is stripped of
+    ``str.isspace`` characters at both edges (NBSP, thin spaces, tabs included) and runs of
+    inner whitespace become one space; blank lines at either end go and runs of blank
+    lines become one. The result has no trailing newline ("" when nothing is left).
     """
     spans = merge_spans(remove, len(text))
     lines: list[str] = []
-    line_start = 0
     span_index = 0
-    for raw_line in text.split("\n"):
-        line_end = line_start + len(raw_line)
+    for line_start, line_end in split_lines(text):
         while span_index < len(spans) and spans[span_index][1] <= line_start:
             span_index += 1
         kept: list[str] = []
@@ -61,9 +62,8 @@ def clean_text(text: str, remove: Sequence[tuple[int, int]] = ()) -> str:
         if cursor < line_end:
             kept.append(text[cursor:line_end])
         line = _INNER_RUN_RE.sub(" ", "".join(kept).strip())
-        if line or not raw_line.strip():
+        if line or not text[line_start:line_end].strip():
             lines.append(line)
-        line_start = line_end + 1
 
     paragraphs: list[str] = []
     for line in lines:

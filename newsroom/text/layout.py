@@ -27,6 +27,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
+from newsroom.text.lines import split as split_lines
 from newsroom.text.spans import Block, BlockRole, Layout
 
 __all__ = ["parse", "parse_dateline"]
@@ -53,9 +54,10 @@ def parse(text: str, *, title_in_text: bool = True) -> Layout:
     """Split raw scraped ``text`` into role-tagged blocks.
 
     One block per non-blank line, trimmed of leading and trailing whitespace (NBSP
-    included); blank and whitespace-only lines produce no block. Line breaks are those of
-    ``str.splitlines`` (``\\n``, ``\\r\\n``, ``\\r`` and the Unicode separators), and offsets
-    are into ``text`` itself, so ``text[b.start:b.end]`` is always the block's text.
+    included); blank and whitespace-only lines produce no block. Lines end where
+    ``newsroom.text.lines`` says (``\\n``, ``\\r\\n``, ``\\r``, VT, FF, NEL, U+2028, U+2029),
+    and offsets are into ``text`` itself, so ``text[b.start:b.end]`` is always the block's
+    text.
 
     ``title_in_text=False`` is for records that carry their title separately (JSON
     imports): no line of ``text`` is taken as the title, but datelines, captions and the
@@ -110,17 +112,16 @@ def _rows(text: str) -> tuple[list[tuple[int, int]], list[int]]:
     rows: list[tuple[int, int]] = []
     gaps: list[int] = []
     blank = 0
-    pos = 0
-    for line in text.splitlines(keepends=True):
+    for line_start, line_end in split_lines(text):
+        line = text[line_start:line_end]
         stripped = line.lstrip()
         if stripped:
-            start = pos + len(line) - len(stripped)
+            start = line_end - len(stripped)
             rows.append((start, start + len(stripped.rstrip())))
             gaps.append(blank)
             blank = 0
         else:
             blank += 1
-        pos += len(line)
     return rows, gaps
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
+from newsroom.text.lines import split as split_lines
 from newsroom.text.spans import BlockRole, Finding, Layout
 
 _TERMINAL = frozenset(".!?…:;")
@@ -22,9 +23,9 @@ def _ends_sentence(text: str) -> bool:
 
 @dataclass(slots=True)
 class Line:
-    """One line of the text (between two ``\\n``).
+    """One line of the text, as ``newsroom.text.lines`` splits it (the layout's lines).
 
-    ``raw_start``/``raw_end`` bound the whole line without its newline;
+    ``raw_start``/``raw_end`` bound the whole line without its line break;
     ``start``/``end`` bound its content trimmed of ``str.isspace`` characters
     (``start == end`` for a blank line). ``text`` is the trimmed content. Treat it as
     read-only (not frozen only because frozen dataclasses are slower to build).
@@ -80,21 +81,27 @@ class Document:
 
     @classmethod
     def parse(cls, text: str, layout: Layout | None = None) -> Document:
-        """Split ``text`` on ``\\n`` into :class:`Line` objects with offsets."""
+        """Split ``text`` into :class:`Line` objects with offsets (``lines.split``)."""
         lines: list[Line] = []
-        pos = 0
+        spans = split_lines(text)
         # One lower-cased copy of the text, sliced per line (unless lower-casing changes
-        # a length, as for "İ"; then each line is lower-cased on its own).
+        # a length, as for "İ"; then each line is lower-cased on its own, and a line whose
+        # length would change is kept as it is).
         lowered = text.lower()
         same = len(lowered) == len(text)
         if not same:
-            lowered = "\n".join(
-                low if len(low) == len(raw) else raw
-                for raw, low in ((raw, raw.lower()) for raw in text.split("\n"))
-            )
+            pieces: list[str] = []
+            previous_end = 0
+            for start, end in spans:
+                raw = text[start:end]
+                low = raw.lower()
+                pieces.append(text[previous_end:start])  # the line break before it
+                pieces.append(low if len(low) == len(raw) else raw)
+                previous_end = end
+            lowered = "".join(pieces)
         append = lines.append
-        for index, raw in enumerate(text.split("\n")):
-            raw_end = pos + len(raw)
+        for index, (pos, raw_end) in enumerate(spans):
+            raw = text[pos:raw_end]
             stripped = raw.strip()
             if stripped:
                 start = raw_end - len(raw.lstrip())
@@ -119,7 +126,6 @@ class Document:
                 )
             else:
                 append(Line(index, pos, raw_end, pos, pos, ""))
-            pos = raw_end + 1
         content = tuple(line.index for line in lines if not line.blank)
         doc = cls(text, tuple(lines), layout, content, {i: r for r, i in enumerate(content)})
         doc.lower = lowered
