@@ -19,7 +19,7 @@ Pure Python: no Django import.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from newsroom.text.spans import Finding, Layout
 
@@ -36,6 +36,7 @@ __all__ = [
     "Document",
     "Line",
     "detect",
+    "detect_many",
     "detect_rules",
 ]
 
@@ -139,6 +140,24 @@ def detect(text: str, layout: Layout | None = None, *, model: object = _CURRENT)
     if isinstance(active, learned.DetectorModel):
         findings = active.apply(doc, findings)
     return findings
+
+
+def detect_many(
+    items: Sequence[tuple[str, Layout | None]], *, model: object = _CURRENT
+) -> list[list[Finding]]:
+    """:func:`detect` for several ``(text, layout)`` pairs: the same findings, faster.
+
+    The learned layer scores the lines of all the texts in one pass, so its fixed cost
+    per call is paid once per batch instead of once per article (the importer analyses
+    its records in batches).
+    """
+    ruled = [detect_rules(text, layout) if text else None for text, layout in items]
+    active = learned.current() if model is _CURRENT else model
+    if not isinstance(active, learned.DetectorModel):
+        return [found[1] if found else [] for found in ruled]
+    present = [found for found in ruled if found is not None]
+    applied = iter(active.apply_many(present))
+    return [next(applied) if found is not None else [] for found in ruled]
 
 
 def detect_rules(text: str, layout: Layout | None = None) -> tuple[Document, list[Finding]]:

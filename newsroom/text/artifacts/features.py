@@ -200,19 +200,16 @@ def line_rows(doc: Document, findings: Sequence[Finding]) -> list[LineRow]:
     seen: set[str] = set()
     prose_share = len(prose_ranks) / n
     doc_chars = math.log1p(len(doc.text))
+    counts = _character_counts(doc.text, content)
     rows: list[LineRow] = []
     cum_prose = 0
     for r, line in enumerate(content):
         text = line.text
         length = len(text)
-        # (map over str methods: the per-character counts at C speed.)
-        letters = sum(map(str.isalpha, text)) or 1
-        upper = sum(map(str.isupper, text))
-        digits = sum(map(str.isdigit, text))
-        spaces = text.count(" ")
+        letters, upper, digits, spaces, ascii_chars, nwords, capitalised = counts[r]
+        letters = letters or 1
         punct = length - letters - digits - spaces if letters > 1 else length - digits - spaces
-        words = text.split()
-        nwords = len(words) or 1
+        nwords = nwords or 1
         first = text[0]
         last = text[-1]
         prev_line = content[r - 1] if r else None
@@ -248,10 +245,10 @@ def line_rows(doc: Document, findings: Sequence[Finding]) -> list[LineRow]:
             float(first.isdigit()),
             float(not first.isalnum()),
             upper / letters,
-            sum(w[0].isupper() for w in words) / nwords,
+            capitalised / nwords,
             digits / length,
             max(punct, 0) / length,
-            (length - sum(map(str.isascii, text))) / length,
+            (length - ascii_chars) / length,
             len(_SENTENCE_MARK.findall(text)),
             text.count(","),
             float(_URL.search(low) is not None),
@@ -289,6 +286,75 @@ def line_rows(doc: Document, findings: Sequence[Finding]) -> list[LineRow]:
         cum_prose += prose[r]
         rows.append(LineRow(line, values, kind, cover, tuple(whole), tuple(inline)))
     return rows
+
+
+# Per-character classes of the Basic Multilingual Plane, built on first use: bit 0 alpha,
+# 1 upper, 2 digit, 3 whitespace (``str.isspace``). Characters past U+FFFF are classified
+# one by one (they are rare: emoji, some CJK).
+_ALPHA, _UPPER, _DIGIT, _SPACE = 1, 2, 4, 8
+_classes: list = []
+
+
+def _class_table():
+    import numpy as np
+
+    if not _classes:
+        chars = [chr(c) for c in range(0x10000)]
+        table = np.zeros(0x10000, dtype=np.uint8)
+        for bit, test in ((_ALPHA, str.isalpha), (_UPPER, str.isupper), (_DIGIT, str.isdigit)):
+            table[[i for i, ch in enumerate(chars) if test(ch)]] |= bit
+        table[[i for i, ch in enumerate(chars) if ch.isspace()]] |= _SPACE
+        _classes.append(table)
+    return _classes[0]
+
+
+def _classify(text: str, points):
+    """The class bits of every character of ``text`` (code points ``points``)."""
+    import numpy as np
+
+    table = _class_table()
+    bits = table[np.minimum(points, 0xFFFF)]
+    for at in np.flatnonzero(points > 0xFFFF).tolist():
+        ch = text[at]
+        bits[at] = (
+            _ALPHA * ch.isalpha()
+            | _UPPER * ch.isupper()
+            | _DIGIT * ch.isdigit()
+            | _SPACE * ch.isspace()
+        )
+    return bits
+
+
+def _character_counts(text: str, content: list[Line]) -> list[tuple[int, ...]]:
+    """Per content line: letters, upper-case, digits, " ", ASCII characters, words
+    (``str.split``), capitalised words — the per-character counts, for the whole text at
+    once at NumPy speed instead of a Python call per character."""
+    import numpy as np
+
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    bits = _classify(text, points)
+    space = (bits & _SPACE) != 0
+    # A word starts at a non-space character after whitespace (or at the text's start):
+    # content lines are trimmed, so a line's first character starts a word.
+    word_start = ~space
+    word_start[1:] &= space[:-1]
+    columns = np.stack(
+        [
+            (bits & _ALPHA) != 0,
+            (bits & _UPPER) != 0,
+            (bits & _DIGIT) != 0,
+            points == 32,
+            points < 128,
+            word_start,
+            word_start & ((bits & _UPPER) != 0),
+        ]
+    ).astype(np.int64)
+    cumulative = np.zeros((columns.shape[0], len(text) + 1), dtype=np.int64)
+    np.cumsum(columns, axis=1, out=cumulative[:, 1:])
+    starts = np.fromiter((line.start for line in content), dtype=np.int64, count=len(content))
+    ends = np.fromiter((line.end for line in content), dtype=np.int64, count=len(content))
+    per_line = (cumulative[:, ends] - cumulative[:, starts]).T
+    return [tuple(row) for row in per_line.tolist()]
 
 
 def _prefix_of_other(lowered: list[str]) -> list[bool]:

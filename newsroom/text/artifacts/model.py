@@ -71,32 +71,93 @@ class DetectorModel:
     metadata: dict[str, Any] = field(default_factory=dict)
     format_version: int = FORMAT_VERSION
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The compiled predictors are rebuilt from the fitted models after a load.
+        state = dict(self.__dict__)
+        state.pop("_compiled", None)
+        return state
+
+    def _predictors(self) -> tuple[Any, Any]:
+        """(n-gram scorer, tree ensemble): fast equivalents of ``ngram`` and ``line``."""
+        compiled = self.__dict__.get("_compiled")
+        if compiled is None:
+            from .inference import Forest, HashedLinear
+
+            try:
+                compiled = (HashedLinear(self.ngram), Forest(self.line))
+            except (AttributeError, TypeError, ValueError):  # another kind of model
+                compiled = (None, None)
+            self.__dict__["_compiled"] = compiled
+        return compiled
+
     def probabilities(self, rows: Sequence[LineRow]) -> list[float]:
         """Calibrated P(artifact) of each row's line."""
+        return self.probabilities_many([rows])[0]
+
+    def probabilities_many(self, batches: Sequence[Sequence[LineRow]]) -> list[list[float]]:
+        """:meth:`probabilities` of several articles' rows, in one pass over the models."""
         import numpy as np
 
+        rows = [row for batch in batches for row in batch]
         if not rows:
-            return []
+            return [[] for _ in batches]
         texts = [row.line.text for row in rows]
+        ngram, forest = self._predictors()
         matrix = np.empty((len(rows), len(FEATURE_NAMES) + 1), dtype=np.float64)
         matrix[:, :-1] = [row.values for row in rows]
-        matrix[:, -1] = self.ngram.predict_proba(texts)[:, 1]
-        raw = self.line.predict_proba(matrix)[:, 1]
-        return [float(p) for p in self.calibrator.predict(raw)]
+        if ngram is not None:
+            matrix[:, -1] = ngram.predict_proba(texts)
+            raw = forest.predict_proba(matrix)
+        else:
+            matrix[:, -1] = self.ngram.predict_proba(texts)[:, 1]
+            raw = self.line.predict_proba(matrix)[:, 1]
+        calibrated = self.calibrator.predict(raw).tolist()
+        out, at = [], 0
+        for batch in batches:
+            out.append(calibrated[at : at + len(batch)])
+            at += len(batch)
+        return out
 
     def apply(self, doc: Document, findings: list[Finding]) -> list[Finding]:
         """The final findings of ``doc`` given the rules' resolved ``findings``."""
-        rows = line_rows(doc, findings)
-        if not rows:
-            return findings
-        return combine(
-            findings,
-            rows,
-            self.probabilities(rows),
-            self.kind.predict,
-            add_threshold=self.add_threshold,
-            keep_threshold=self.keep_threshold,
-        )
+        return self.apply_many([(doc, findings)])[0]
+
+    def apply_many(self, items: Sequence[tuple[Document, list[Finding]]]) -> list[list[Finding]]:
+        """:meth:`apply` to several documents, their lines scored together.
+
+        Scoring is per line, so the result is the same as one ``apply`` per document; in
+        one batch the models' fixed cost per call is paid once (the importer's case).
+        """
+        all_rows = [line_rows(doc, findings) for doc, findings in items]
+        probs = self.probabilities_many(all_rows)
+        # The kinds of every line the model will add, named in one call too.
+        addable = [
+            row
+            for rows, p in zip(all_rows, probs, strict=True)
+            for row, q in zip(rows, p, strict=True)
+            if _addable(row, q, self.add_threshold)
+        ]
+        kind_of = dict(zip(map(id, addable), self.kind.predict(addable), strict=True))
+
+        def kinds_of(rows: list[LineRow]) -> list[str]:
+            return [kind_of[id(row)] for row in rows]
+
+        out = []
+        for (_, findings), rows, p in zip(items, all_rows, probs, strict=True):
+            if not rows:
+                out.append(findings)
+                continue
+            out.append(
+                combine(
+                    findings,
+                    rows,
+                    p,
+                    kinds_of,
+                    add_threshold=self.add_threshold,
+                    keep_threshold=self.keep_threshold,
+                )
+            )
+        return out
 
 
 def combine(
@@ -127,8 +188,7 @@ def combine(
                     dropped.add(key)
                 else:
                     rescored[key] = p
-        elif not row.inline and p >= add_threshold and not row.values[_IS_TITLE]:
-            # (The headline is content by the labelling rules: the model never adds it.)
+        elif _addable(row, p, add_threshold):
             added_rows.append(row)
             added_probs.append(p)
     out: list[Finding] = []
@@ -154,6 +214,12 @@ def combine(
             )
         out.sort(key=lambda f: (f.start, f.end, f.kind))
     return out
+
+
+def _addable(row: LineRow, p: float, add_threshold: float) -> bool:
+    """Whether the model makes ``row``'s line a finding of its own."""
+    # (The headline is content by the labelling rules: the model never adds it.)
+    return not row.whole and not row.inline and p >= add_threshold and not row.values[_IS_TITLE]
 
 
 @dataclass
