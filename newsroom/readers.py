@@ -24,7 +24,7 @@ import sys
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import IO, Any
@@ -662,7 +662,13 @@ class Analysis:
         }
 
 
-def analyse(record: Record, *, tz: tzinfo | str = "UTC", limits: Limits | None = None) -> Analysis:
+def analyse(
+    record: Record,
+    *,
+    tz: tzinfo | str = "UTC",
+    limits: Limits | None = None,
+    detect: bool = True,
+) -> Analysis:
     """Parse, segment and scan one record; the one parse step of import and analyze.
 
     The title is the record's, else the layout's title line, else the first words of the
@@ -704,7 +710,9 @@ def analyse(record: Record, *, tz: tzinfo | str = "UTC", limits: Limits | None =
             f"article has {len(spans)} sentences, over the limit of {limits.max_sentences} "
             "(NEWSROOM_MAX_SENTENCES_PER_ARTICLE)",
         )
-    findings = list(artifacts.detect(text, parsed))
+    # (``detect=False`` leaves the findings to the caller: ``analyse_many`` detects the
+    # artifacts of a whole batch at once.)
+    findings = list(artifacts.detect(text, parsed)) if detect else []
     title = record.title or parsed.title or _fallback_title(parsed.blocks[0].text_in(text))
     if published is None:
         published = _aware(parsed.published, zone)
@@ -725,12 +733,29 @@ def analyse_many(
     results: list[Analysis | str] = []
     for record in records:
         try:
-            results.append(analyse(record, tz=tz, limits=limits))
+            results.append(analyse(record, tz=tz, limits=limits, detect=False))
         except RecordError as error:
             results.append(error.message)
         except Exception as exc:
             logger.info("analysing %s failed", record.location, exc_info=True)
             results.append(f"cannot be analysed ({type(exc).__name__}: {exc})")
+    # The artifacts of the whole batch in one call: the learned layer's fixed cost per
+    # call is paid once per batch (the same findings as one ``detect`` per record).
+    done = [(i, a) for i, a in enumerate(results) if isinstance(a, Analysis)]
+    try:
+        found = artifacts.detect_many([(a.text, a.layout) for _, a in done])
+    except Exception:  # one bad text must not fail the batch: detect one by one
+        logger.info("detecting a batch failed; detecting record by record", exc_info=True)
+        found = []
+        for _, a in done:
+            try:
+                found.append(artifacts.detect(a.text, a.layout))
+            except Exception as exc:
+                found.append(f"cannot be analysed ({type(exc).__name__}: {exc})")
+    for (i, analysis), findings in zip(done, found, strict=True):
+        results[i] = (
+            findings if isinstance(findings, str) else replace(analysis, findings=list(findings))
+        )
     return results
 
 
