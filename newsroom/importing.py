@@ -20,8 +20,17 @@ transaction: if the import is stopped, the committed batches stay and a re-run (
 idempotent) imports the rest.
 
 Idempotency: ``Article.content_hash`` is ``readers.content_hash(title, text)``. A record
-whose hash exists is reported as already imported, with the existing article; the unique
-constraint on the column is the backstop when two imports race.
+whose hash exists (as an article's current text or as one of its earlier revisions) is
+reported as already imported, with the existing article; the unique constraint on the
+column is the backstop when two imports race.
+
+Revisions: ``Article.identity`` is the hash of ``identity.identity_key`` (the record's
+external id, else its normalised url). A record with a known identity and a new text is
+a new *revision* of that article (``_Writer._revise``, one savepoint per record): the old
+text and offsets are kept as an ``ArticleRevision``, the article takes the new text with
+new blocks and sentences, ``article_revised`` lets annotations move its work over, and
+the old blocks and sentences are deleted. New articles keep the batch path above; the
+identities cost one more query per batch.
 """
 
 from __future__ import annotations
@@ -43,9 +52,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Model
+from django.db.models import F, Model, Value
+from django.utils import timezone
 
-from newsroom.models import Article, Block, Sentence, Source
+from newsroom.identity import identity_hash
+from newsroom.models import Article, ArticleRevision, Block, Sentence, Source
 from newsroom.readers import (
     Analysis,
     Item,
@@ -60,7 +71,12 @@ from newsroom.readers import (
     read_paths,
     read_stream,
 )
-from newsroom.signals import article_imported, articles_imported
+from newsroom.signals import (
+    RETIRED_POSITION,
+    article_imported,
+    article_revised,
+    articles_imported,
+)
 from newsroom.text.artifacts import model as artifact_model
 
 __all__ = [
@@ -88,6 +104,7 @@ BATCH_CHARS = 4_000_000
 
 class Status(enum.StrEnum):
     IMPORTED = "imported"
+    REVISED = "revised"  # a known article (same identity) with a new text
     DUPLICATE = "duplicate"
     VALID = "valid"  # dry run: would be imported
     FAILED = "failed"
@@ -118,6 +135,7 @@ class ImportSummary:
     imported: int = 0
     sentences: int = 0
     duplicates: int = 0
+    revised: int = 0
     failures: list[ImportResult] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     # The articles imported or found as duplicates, kept only when asked (uploads).
@@ -131,6 +149,9 @@ class ImportSummary:
         if result.status in (Status.IMPORTED, Status.VALID):
             self.imported += 1
             self.sentences += result.sentences
+        elif result.status == Status.REVISED:
+            self.revised += 1
+            self.sentences += result.sentences
         elif result.status == Status.DUPLICATE:
             self.duplicates += 1
         else:
@@ -143,6 +164,7 @@ class ImportSummary:
         parts = [
             f"{verb} {self.imported} article{'s' * (self.imported != 1)} "
             f"({self.sentences} sentences)",
+            *([f"{self.revised} revised (text changed)"] if self.revised else []),
             f"{self.duplicates} already imported",
             f"{self.failed} failed",
         ]
@@ -156,7 +178,8 @@ def import_record(
 ) -> ImportResult:
     """Analyse and save one record in its own transaction; never raises for bad input.
 
-    Returns IMPORTED with the new article, DUPLICATE with the existing one (same content
+    Returns IMPORTED with the new article, REVISED with the existing one when the record
+    has its identity and a new text, DUPLICATE with the existing one (same content
     hash), VALID on a dry run (nothing written, receivers not called), or FAILED with a
     message when the text cannot be analysed or the save or a signal receiver raised (the
     article's rows are then rolled back).
@@ -196,13 +219,21 @@ class _Writer:
                 results[i] = ImportResult(Status.FAILED, record.location, message=analysis)
                 continue
             pending.append((i, record, analysis, content_hash(analysis.title, record.text)))
-        existing = _existing([digest for *_, digest in pending]) if pending else {}
+        identities = {i: _identity(record) for i, record, *_ in pending}
+        existing, known = (
+            _lookup([digest for *_, digest in pending], [key for key in identities.values() if key])
+            if pending
+            else ({}, {})
+        )
         with nullcontext() if self.dry_run else transaction.atomic():
             to_save: list[_Pending] = []
             copies: list[_Pending] = []  # same content as an earlier record of the batch
+            revisions: list[_Pending] = []  # a known identity with another text
             claimed: set[str] = set()
+            claimed_ids: set[str] = set()
             for item in pending:
                 i, record, analysis, digest = item
+                identity = identities[i]
                 found = existing.get(digest)
                 if found is not None:
                     results[i] = ImportResult(
@@ -217,13 +248,19 @@ class _Writer:
                     )
                 elif digest in claimed:
                     copies.append(item)
+                elif identity and (identity in known or identity in claimed_ids):
+                    revisions.append(item)
                 else:
                     claimed.add(digest)
+                    if identity:
+                        claimed_ids.add(identity)
                     to_save.append(item)
             for (i, *_), result in zip(to_save, self._save_all(to_save), strict=True):
                 results[i] = result
                 if result.article is not None:
                     existing[result.article.content_hash] = result.article
+                    if result.article.identity:
+                        known[result.article.identity] = result.article
             for i, record, analysis, digest in copies:
                 found = existing.get(digest)
                 if found is not None:
@@ -234,6 +271,22 @@ class _Writer:
                     results[i] = result = self._save(record, analysis, digest)
                     if result.article is not None:
                         existing[digest] = result.article
+            for i, record, analysis, digest in revisions:  # in input order, one by one
+                found = existing.get(digest)
+                target = known.get(identities[i])
+                if found is not None:  # an earlier record of the batch had this text
+                    results[i] = ImportResult(
+                        Status.DUPLICATE, record.location, analysis.title, found
+                    )
+                    continue
+                if target is None:  # the record that was to create it failed
+                    result = self._save(record, analysis, digest)
+                else:
+                    result = self._revise(record, analysis, digest, target.pk)
+                results[i] = result
+                if result.article is not None:
+                    existing[digest] = result.article
+                    known[identities[i]] = result.article
         return results  # type: ignore[return-value]
 
     def _save_all(self, items: list[_Pending]) -> list[ImportResult]:
@@ -316,6 +369,8 @@ class _Writer:
                         raw_text=record.text,
                         title_in_text=record.title_in_text,
                         content_hash=digest,
+                        identity=_identity(record),
+                        external_id=record.external_id,
                         imported_by=self.user,
                         origin_name=_clip(_printable(record.origin), 500),
                         origin_format=record.format,
@@ -326,26 +381,7 @@ class _Writer:
         finally:
             for source in new_sources:  # cached only once the savepoint is kept
                 del self.sources[source.name]
-        # Blocks and sentences as plain rows: model instances and Django's per-value
-        # preparation cost ~10 times the database's own time on these small rows.
-        block_rows: list[tuple[int, int, str, int, int]] = []
-        block_start: list[int] = []
-        for article, (_, _, analysis, _) in zip(articles, items, strict=True):
-            if article.pk is None:  # every supported database returns the new ids
-                raise IntegrityError("the database did not return the new article ids")
-            block_start.append(len(block_rows))
-            block_rows.extend(
-                (article.pk, position, str(block.role), block.start, block.end)
-                for position, block in enumerate(analysis.layout.blocks)
-            )
-        block_ids = _insert_rows(Block, _BLOCK_FIELDS, block_rows, returning=True)
-        sentence_rows: list[tuple[int, int, int, int, int]] = []
-        for article, first, (_, _, analysis, _) in zip(articles, block_start, items, strict=True):
-            sentence_rows.extend(
-                (article.pk, block_ids[first + span.block], position, span.start, span.end)
-                for position, span in enumerate(analysis.sentences)
-            )
-        _insert_rows(Sentence, _SENTENCE_FIELDS, sentence_rows)
+        _insert_layout(articles, [analysis for _, _, analysis, _ in items])
         pairs = [
             (article, analysis.findings)
             for article, (_, _, analysis, _) in zip(articles, items, strict=True)
@@ -355,6 +391,71 @@ class _Writer:
                 article_imported.send(sender=Article, article=article, findings=findings)
         articles_imported.send(sender=Article, items=pairs)
         return articles, new_sources
+
+    def _revise(
+        self, record: Record, analysis: Analysis, digest: str, article_pk: int
+    ) -> ImportResult:
+        """Make ``record`` the new revision of the article ``article_pk``; never raises.
+
+        One savepoint: the old text and offsets become an ``ArticleRevision``, the
+        article takes the record's text, title and metadata with new blocks and
+        sentences, ``article_revised`` is sent (annotations move their work over), then
+        the old blocks and sentences are deleted. Anything raising rolls it all back and
+        fails the record; the article keeps its text.
+        """
+        location, title = record.location, analysis.title
+        try:
+            with transaction.atomic():
+                article = Article.objects.select_for_update().get(pk=article_pk)
+                if article.content_hash == digest:  # another import made it meanwhile
+                    return ImportResult(Status.DUPLICATE, location, title, article)
+                source, new_source = self._source(record)
+                previous = _retire(article, user=self.user)
+                article.title = analysis.title
+                article.url = record.url or article.url
+                article.source = source or article.source
+                article.published = analysis.published or article.published
+                article.byline = record.byline or article.byline
+                article.external_id = record.external_id or article.external_id
+                article.raw_text = record.text
+                article.title_in_text = record.title_in_text
+                article.content_hash = digest
+                article.revision += 1
+                article.revised_at = timezone.now()
+                article.revised_by = self.user
+                article.origin_name = _clip(_printable(record.origin), 500)
+                article.origin_format = record.format
+                article.origin_index = record.index
+                article.save()
+                _insert_layout([article], [analysis])
+                article_revised.send(
+                    sender=Article,
+                    article=article,
+                    previous=previous,
+                    findings=analysis.findings,
+                    user=self.user,
+                )
+                # What still points to the old rows (nothing, with annotations' receiver)
+                # goes with them.
+                Block.objects.filter(article=article, position__gte=RETIRED_POSITION).delete()
+        except Exception as exc:
+            logger.info("revision of %s failed", location, exc_info=True)
+            return ImportResult(
+                Status.FAILED,
+                location,
+                title,
+                message=f"new revision not saved ({type(exc).__name__}: {exc})",
+            )
+        if new_source is not None:
+            self._cache([new_source])
+        return ImportResult(
+            Status.REVISED,
+            location,
+            title,
+            article,
+            len(analysis.sentences),
+            message=f"revision {article.revision}",
+        )
 
     def _cache(self, sources: list[Source]) -> None:
         for source in sources:
@@ -371,6 +472,61 @@ class _Writer:
             return source, None
         source, _ = Source.objects.get_or_create(name=name, defaults={"domain": domain})
         return source, source
+
+
+def _retire(article: Article, *, user: AbstractBaseUser | None) -> ArticleRevision:
+    """Keep ``article``'s current text and offsets as an ArticleRevision and move its
+    blocks and sentences out of the way (positions + RETIRED_POSITION)."""
+    blocks = list(article.blocks.order_by("position").values_list("id", "role", "start", "end"))
+    position_of = {block_id: position for position, (block_id, *_) in enumerate(blocks)}
+    sentences = article.sentences.order_by("position").values_list("id", "block_id", "start", "end")
+    first = article.revision == 1
+    previous = ArticleRevision.objects.create(
+        article=article,
+        number=article.revision,
+        title=article.title,
+        url=article.url,
+        published=article.published,
+        byline=article.byline,
+        raw_text=article.raw_text,
+        title_in_text=article.title_in_text,
+        content_hash=article.content_hash,
+        blocks=[[role, start, end] for _, role, start, end in blocks],
+        sentences=[[start, end, position_of[block], pk] for pk, block, start, end in sentences],
+        imported_at=article.imported_at if first else article.revised_at,
+        imported_by_id=article.imported_by_id if first else article.revised_by_id,
+        origin_name=article.origin_name,
+        superseded_by=user,
+    )
+    Sentence.objects.filter(article=article).update(position=F("position") + RETIRED_POSITION)
+    Block.objects.filter(article=article).update(position=F("position") + RETIRED_POSITION)
+    return previous
+
+
+def _insert_layout(articles: list[Article], analyses: list[Analysis]) -> None:
+    """Insert the blocks and sentences of saved ``articles`` (one analysis each).
+
+    Plain rows: model instances and Django's per-value preparation cost ~10 times the
+    database's own time on these small rows.
+    """
+    block_rows: list[tuple[int, int, str, int, int]] = []
+    block_start: list[int] = []
+    for article, analysis in zip(articles, analyses, strict=True):
+        if article.pk is None:  # every supported database returns the new ids
+            raise IntegrityError("the database did not return the new article ids")
+        block_start.append(len(block_rows))
+        block_rows.extend(
+            (article.pk, position, str(block.role), block.start, block.end)
+            for position, block in enumerate(analysis.layout.blocks)
+        )
+    block_ids = _insert_rows(Block, _BLOCK_FIELDS, block_rows, returning=True)
+    sentence_rows: list[tuple[int, int, int, int, int]] = []
+    for article, first, analysis in zip(articles, block_start, analyses, strict=True):
+        sentence_rows.extend(
+            (article.pk, block_ids[first + span.block], position, span.start, span.end)
+            for position, span in enumerate(analysis.sentences)
+        )
+    _insert_rows(Sentence, _SENTENCE_FIELDS, sentence_rows)
 
 
 def _batches(items: Iterable[Item]) -> Iterator[list[Item]]:
@@ -663,9 +819,47 @@ def _insert_rows(
 
 
 def _existing(digests: list[str]) -> dict[str, Article]:
-    """The already imported articles among ``digests`` (one query), by content hash."""
-    articles = Article.objects.filter(content_hash__in=digests).defer("raw_text")
-    return {article.content_hash: article for article in articles.order_by()}
+    """The already imported articles among ``digests``, by content hash."""
+    return _lookup(digests, [])[0]
+
+
+def _lookup(
+    digests: list[str], identities: list[str]
+) -> tuple[dict[str, Article], dict[str, Article]]:
+    """The articles a batch's records are already in, in one query (and one more to load
+    them only when there are any): by content hash, as an article's current text or an
+    earlier revision's, and by identity."""
+    parts = [
+        Article.objects.filter(content_hash__in=digests)
+        .annotate(tag=Value("c"), key=F("content_hash"))
+        .values_list("tag", "key", "id")
+        .order_by(),
+        ArticleRevision.objects.filter(content_hash__in=digests)
+        .annotate(tag=Value("r"), key=F("content_hash"))
+        .values_list("tag", "key", "article_id")
+        .order_by(),
+    ]
+    if identities:
+        parts.append(
+            Article.objects.filter(identity__in=identities)
+            .annotate(tag=Value("i"), key=F("identity"))
+            .values_list("tag", "key", "id")
+            .order_by()
+        )
+    # Sorted here: "c" (current text) before "r" (an earlier revision) for the same hash.
+    rows = sorted(parts[0].union(*parts[1:], all=True).order_by())
+    if not rows:
+        return {}, {}
+    articles = Article.objects.defer("raw_text").in_bulk({pk for *_, pk in rows})
+    existing: dict[str, Article] = {}
+    known: dict[str, Article] = {}
+    for tag, key, pk in rows:
+        (known if tag == "i" else existing).setdefault(key, articles[pk])
+    return existing, known
+
+
+def _identity(record: Record) -> str | None:
+    return identity_hash(url=record.url, external_id=record.external_id, source=record.source)
 
 
 def _printable(value: str) -> str:

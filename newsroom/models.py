@@ -71,6 +71,24 @@ class Article(models.Model):
     # Whether the raw text begins with the title line (plain-text layout) or holds the body only.
     title_in_text = models.BooleanField(default=True)
     content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # SHA-256 of the article's identity (``newsroom.identity``: its normalised url, or
+    # the record's external id): a record with the same identity and another text is a
+    # new revision of this article. NULL when the record had neither.
+    identity = models.CharField(  # noqa: DJ001  NULLs never collide in a unique column
+        max_length=64, null=True, unique=True, editable=False
+    )
+    external_id = models.CharField(max_length=200, blank=True)
+    # The current revision's number (1 for a text never changed); the earlier ones are
+    # ArticleRevision rows, read-only.
+    revision = models.PositiveIntegerField(default=1)
+    revised_at = models.DateTimeField(null=True, blank=True)
+    revised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -106,6 +124,51 @@ class Article(models.Model):
 
     def text_of(self, span: Block | Sentence) -> str:
         return self.raw_text[span.start : span.end]
+
+
+class ArticleRevision(models.Model):
+    """An earlier text of an article, kept read-only when a re-import changed it.
+
+    ``raw_text`` with the offsets it had: ``blocks`` holds ``[role, start, end]`` and
+    ``sentences`` ``[start, end, block position, sentence id]`` (the ids the sentences
+    had, which their history rows name), in position order. ``imported_at`` and
+    ``imported_by`` say when and by whom this text arrived; ``superseded_at`` and
+    ``superseded_by`` when and by whom the next one did.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=500)
+    url = models.URLField(max_length=2000, blank=True)
+    published = models.DateTimeField(null=True, blank=True)
+    byline = models.CharField(max_length=300, blank=True)
+    raw_text = models.TextField()
+    title_in_text = models.BooleanField(default=True)
+    content_hash = models.CharField(max_length=64, db_index=True)
+    blocks = models.JSONField(default=list)
+    sentences = models.JSONField(default=list)
+    imported_at = models.DateTimeField()
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    origin_name = models.CharField("imported from", max_length=500, blank=True)
+    superseded_at = models.DateTimeField(auto_now_add=True)
+    superseded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["article", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="revision_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision {self.number} of article {self.article_id}"
+
+    def sentence_texts(self) -> list[str]:
+        """The texts of this revision's sentences, in order."""
+        return [self.raw_text[start:end] for start, end, *_ in self.sentences]
 
 
 class Block(models.Model):

@@ -128,6 +128,9 @@ class Record:
     published: datetime | None = None
     source: str = ""
     byline: str = ""
+    # A JSON record's own id for the article (string or integer, kept as text): with the
+    # source, its identity across re-scrapes (newsroom/identity.py).
+    external_id: str = ""
     # True for the items of a JSON list, which are located by their record number.
     listed: bool = False
 
@@ -487,6 +490,7 @@ _STRING_FIELDS = {
     "source": MAX_SOURCE_CHARS,
     "byline": MAX_BYLINE_CHARS,
     "published": 100,
+    "external_id": 200,
 }
 
 
@@ -521,6 +525,8 @@ def _json_record(
         value = item.get(name)
         if value is None:
             continue
+        if name == "external_id" and type(value) is int:
+            value = str(value)  # feeds number their articles as often as they name them
         if not isinstance(value, str):
             raise fail(f"'{name}' must be a string")
         value = value.strip()
@@ -554,6 +560,7 @@ def _json_record(
         published=published,
         source=values.get("source", ""),
         byline=values.get("byline", ""),
+        external_id=values.get("external_id", ""),
         listed=listed,
     )
 
@@ -799,6 +806,7 @@ def _refuse_unstorable(record: Record) -> None:
         ("url", record.url),
         ("source", record.source),
         ("byline", record.byline),
+        ("external_id", record.external_id),
     ]
     for name, value in fields:
         if (found := _UNSTORABLE.search(value)) is None:

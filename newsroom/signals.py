@@ -13,9 +13,24 @@ after a batch was rolled back, so a receiver writes only through the database.
 ``article_imported`` is sent once per newly saved article with ``article`` and
 ``findings``. While it has receivers the importer saves every article in its own
 savepoint (slower); new receivers should use ``articles_imported``.
+
+``article_revised`` is sent once per re-imported article whose text changed (same
+identity, another content hash: a new revision), inside that article's savepoint, with
+``article`` (already holding the new text, revision number and the new blocks and
+sentences), ``previous`` (the ArticleRevision just written: the old text and offsets),
+``findings`` (the detector's findings on the new text) and ``user`` (who imported).
+The old blocks and sentences still exist while it runs, at positions shifted by
+``RETIRED_POSITION``, so that a receiver can move what points to them; the importer
+deletes them (and whatever still points to them) right after. A receiver that raises
+rolls the revision back: the article keeps its previous text and the record fails.
 """
 
 from django.dispatch import Signal
 
 articles_imported = Signal()
 article_imported = Signal()
+article_revised = Signal()
+
+# Added to the positions of an article's old blocks and sentences while a revision is
+# written (``article_revised`` receivers tell old rows from new ones by it).
+RETIRED_POSITION = 1_000_000_000
