@@ -109,6 +109,15 @@ CATEGORICAL: tuple[int, ...] = (FEATURE_NAMES.index("rule_kind"),)
 _WORD = re.compile(r"\w+")
 _URL = re.compile(r"https?://|www\.|\.(?:com|org|net|co\.uk)\b|pic\.twitter")
 _HANDLE = re.compile(r"(?<!\w)@\w")
+# Substrings one of which every match of ``_URL`` contains: most lines hold none, and
+# ``in`` is many times faster than the regex search.
+_URL_HINTS = ("http", "www.", ".com", ".org", ".net", ".co.uk", "pic.twitter")
+
+
+def _has_url(low: str) -> bool:
+    return any(hint in low for hint in _URL_HINTS) and _URL.search(low) is not None
+
+
 _SEPARATORS = frozenset("|•·›»/–—")
 _SENTENCE_MARK = re.compile(r"[.!?][\"'”’)]*\s+[\"'“‘(]*[A-Z]")
 
@@ -147,12 +156,16 @@ def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def _shared(words: set[str], document_frequency: Counter[str]) -> float:
-    """Share of a line's longer words (4+ characters) that other lines use too."""
-    longer = [w for w in words if len(w) >= 4]
+def _shared(words: set[str], longer_words: set[str], repeated: set[str]) -> float:
+    """Share of a line's longer words (4+ characters) that other lines use too.
+
+    ``longer_words`` are the text's words of 4+ characters, ``repeated`` those of them
+    that occur in more than one line.
+    """
+    longer = words & longer_words
     if not longer:
         return 0.0
-    return sum(document_frequency[w] > 1 for w in longer) / len(longer)
+    return len(longer & repeated) / len(longer)
 
 
 def _is_prose(line: Line) -> bool:
@@ -197,95 +210,149 @@ def line_rows(doc: Document, findings: Sequence[Finding]) -> list[LineRow]:
     prefixes = _prefix_of_other(lowered)
     per_line = _findings_by_line(doc, content, findings)
     roles = _roles(doc, content)
-    seen: set[str] = set()
-    prose_share = len(prose_ranks) / n
-    doc_chars = math.log1p(len(doc.text))
     counts = _character_counts(doc.text, content)
-    rows: list[LineRow] = []
-    cum_prose = 0
-    for r, line in enumerate(content):
-        text = line.text
-        length = len(text)
-        letters, upper, digits, spaces, ascii_chars, nwords, capitalised = counts[r]
-        letters = letters or 1
-        punct = length - letters - digits - spaces if letters > 1 else length - digits - spaces
-        nwords = nwords or 1
-        first = text[0]
-        last = text[-1]
-        prev_line = content[r - 1] if r else None
-        next_line = content[r + 1] if r + 1 < n else None
-        at = bisect.bisect_left(prose_ranks, r)
-        before = prose_ranks[at - 1] if at else None
-        after = prose_ranks[at] if at < len(prose_ranks) else None
-        if after == r:
-            distance = 0
-        else:
-            distance = min(
-                r - before if before is not None else 99,
-                after - r if after is not None else 99,
-            )
-        whole, inline, kind, cover, confidence = per_line[r]
-        role = roles[r]
-        low = lowered[r]
-        values = [
-            r / (n - 1) if n > 1 else 0.0,
-            min(r, 30),
-            min(n - 1 - r, 30),
-            math.log1p(n),
-            doc_chars,
-            math.log1p(length),
-            math.log1p(line.words),
-            (length - spaces) / nwords,
-            length / text_chars,
-            float(line.ends_sentence),
-            float(last == ":"),
-            float(last.isdigit()),
-            float(first.isupper()),
-            float(first.islower()),
-            float(first.isdigit()),
-            float(not first.isalnum()),
-            upper / letters,
-            capitalised / nwords,
-            digits / length,
-            max(punct, 0) / length,
-            (length - ascii_chars) / length,
-            len(_SENTENCE_MARK.findall(text)),
-            text.count(","),
-            float(_URL.search(low) is not None),
-            float(_HANDLE.search(text) is not None),
-            float("©" in text or "copyright" in low),
-            sum(map(text.count, _SEPARATORS)),
-            float(prose[r]),
-            float(doc.title == line.index),
-            _overlap(word_sets[r], title_words) if doc.title != line.index else 0.0,
-            _overlap(word_sets[r], word_sets[r - 1]) if r else 0.0,
-            _overlap(word_sets[r], word_sets[r + 1]) if r + 1 < n else 0.0,
-            min(copies[low], 10),
-            float(low in seen),
-            float(prefixes[r]),
-            math.log1p(prev_line.words) if prev_line else 0.0,
-            math.log1p(next_line.words) if next_line else 0.0,
-            float(_is_prose(prev_line)) if prev_line else 0.0,
-            float(_is_prose(next_line)) if next_line else 0.0,
-            math.log1p(run[r]),
-            cum_prose / n,
-            (len(prose_ranks) - cum_prose - prose[r]) / n,
-            min(distance, 99),
-            _shared(word_sets[r], document_frequency),
-            float(not prose_ranks or r > prose_ranks[-1]),
-            float(not prose_ranks or r < prose_ranks[0]),
-            prose_share,
-            *(float(role == each) for each in _ROLES),
-            float(KIND_INDEX.get(kind, 0)),
-            cover,
-            confidence,
-            float(bool(inline)),
-            float(len(whole) + len(inline)),
-        ]
+    return _rows(
+        doc,
+        content,
+        lowered,
+        word_sets,
+        prose,
+        prose_ranks,
+        document_frequency,
+        copies,
+        title_words,
+        run,
+        prefixes,
+        per_line,
+        roles,
+        text_chars,
+        counts,
+    )
+
+
+def _rows(
+    doc,
+    content,
+    lowered,
+    word_sets,
+    prose,
+    prose_ranks,
+    document_frequency,
+    copies,
+    title_words,
+    run,
+    prefixes,
+    per_line,
+    roles,
+    text_chars,
+    counts,
+) -> list[LineRow]:
+    """Build the feature rows column by column (NumPy over the lines, Python only where a
+    feature reads the line's own text), then cut them into one list per line."""
+    import numpy as np
+
+    n = len(content)
+    log1p = math.log1p
+    texts = [line.text for line in content]
+    length = np.fromiter(map(len, texts), dtype=np.float64, count=n)
+    c = np.array(counts, dtype=np.float64).reshape(n, 7)
+    letters_raw, upper, digits, spaces, ascii_chars, nwords_raw, capitalised = c.T
+    letters = np.where(letters_raw > 0, letters_raw, 1.0)
+    nwords = np.where(nwords_raw > 0, nwords_raw, 1.0)
+    punct = np.where(letters > 1, length - letters - digits - spaces, length - digits - spaces)
+    line_words = [line.words for line in content]
+    prose_f = np.array(prose, dtype=np.float64)
+    r = np.arange(n, dtype=np.float64)
+    # Prose lines before each line (exclusive) and the distance to the nearest prose line.
+    cum_prose = np.cumsum(prose_f) - prose_f
+    total_prose = len(prose_ranks)
+    distance = [0] * n
+    if prose_ranks:
+        ranks = np.array(prose_ranks)
+        at = np.searchsorted(ranks, np.arange(n))
+        for i in range(n):
+            k = int(at[i])
+            if k < total_prose and prose_ranks[k] == i:
+                continue
+            before = i - prose_ranks[k - 1] if k else 99
+            after = prose_ranks[k] - i if k < total_prose else 99
+            distance[i] = min(before, after, 99)
+    else:
+        distance = [99] * n
+    title_index = doc.title
+    seen: set[str] = set()
+    seen_before = []
+    for low in lowered:
+        seen_before.append(float(low in seen))
         seen.add(low)
-        cum_prose += prose[r]
-        rows.append(LineRow(line, values, kind, cover, tuple(whole), tuple(inline)))
-    return rows
+    word_log = [log1p(w) for w in line_words]
+    longer_words = {w for w in document_frequency if len(w) >= 4}
+    repeated = {w for w in longer_words if document_frequency[w] > 1}
+    columns = [
+        r / (n - 1) if n > 1 else np.zeros(n),
+        np.minimum(r, 30),
+        np.minimum(n - 1 - r, 30),
+        np.full(n, log1p(n)),
+        np.full(n, log1p(len(doc.text))),
+        [log1p(x) for x in map(len, texts)],
+        word_log,
+        (length - spaces) / nwords,
+        length / text_chars,
+        [float(line.ends_sentence) for line in content],
+        [float(t[-1] == ":") for t in texts],
+        [float(t[-1].isdigit()) for t in texts],
+        [float(t[0].isupper()) for t in texts],
+        [float(t[0].islower()) for t in texts],
+        [float(t[0].isdigit()) for t in texts],
+        [float(not t[0].isalnum()) for t in texts],
+        upper / letters,
+        capitalised / nwords,
+        digits / length,
+        np.maximum(punct, 0) / length,
+        (length - ascii_chars) / length,
+        [len(_SENTENCE_MARK.findall(t)) for t in texts],
+        [t.count(",") for t in texts],
+        [float(_has_url(low)) for low in lowered],
+        [float("@" in t and _HANDLE.search(t) is not None) for t in texts],
+        [float("©" in t or "copyright" in low) for t, low in zip(texts, lowered, strict=True)],
+        [sum(map(t.count, _SEPARATORS)) for t in texts],
+        prose_f,
+        [float(title_index == line.index) for line in content],
+        [
+            _overlap(words, title_words) if title_index != line.index else 0.0
+            for words, line in zip(word_sets, content, strict=True)
+        ],
+        [_overlap(word_sets[i], word_sets[i - 1]) if i else 0.0 for i in range(n)],
+        [_overlap(word_sets[i], word_sets[i + 1]) if i + 1 < n else 0.0 for i in range(n)],
+        [min(copies[low], 10) for low in lowered],
+        seen_before,
+        [float(p) for p in prefixes],
+        [0.0, *word_log[:-1]],
+        [*word_log[1:], 0.0],
+        [0.0, *prose_f[:-1].tolist()],
+        [*prose_f[1:].tolist(), 0.0],
+        [log1p(x) for x in run],
+        cum_prose / n,
+        (total_prose - cum_prose - prose_f) / n,
+        distance,
+        [_shared(words, longer_words, repeated) for words in word_sets],
+        [float(not prose_ranks or i > prose_ranks[-1]) for i in range(n)],
+        [float(not prose_ranks or i < prose_ranks[0]) for i in range(n)],
+        np.full(n, total_prose / n),
+        *([float(role == each) for role in roles] for each in _ROLES),
+        [float(KIND_INDEX.get(item[2], 0)) for item in per_line],
+        [item[3] for item in per_line],
+        [item[4] for item in per_line],
+        [float(bool(item[1])) for item in per_line],
+        [float(len(item[0]) + len(item[1])) for item in per_line],
+    ]
+    matrix = np.empty((n, len(columns)), dtype=np.float64)
+    for j, column in enumerate(columns):
+        matrix[:, j] = column
+    return [
+        LineRow(line, values, item[2], item[3], tuple(item[0]), tuple(item[1]))
+        for line, values, item in zip(content, matrix.tolist(), per_line, strict=True)
+    ]
 
 
 # Per-character classes of the Basic Multilingual Plane, built on first use: bit 0 alpha,
