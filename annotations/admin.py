@@ -8,7 +8,6 @@ once in ``get_queryset`` (one query for the whole page), workflow actions call t
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -19,11 +18,10 @@ from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.contrib.auth import get_user_model
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Substr
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
@@ -347,6 +345,7 @@ class ArticleAdmin(SafeInputAdmin):
         "request_changes",
         "redetect_artifacts",
         "export_json",
+        "export_csv",
     )
     inlines = (SentenceInline, ArtifactFlagInline)
     fieldsets = (
@@ -607,92 +606,21 @@ class ArticleAdmin(SafeInputAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description="Export selected articles (JSON)", permissions=["view"])
+    @admin.action(description="Export selected articles (lossless JSON)", permissions=["view"])
     def export_json(self, request, queryset):
-        data = export_articles(queryset)
-        response = HttpResponse(
-            json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1),
-            content_type="application/json; charset=utf-8",
-        )
-        response["Content-Disposition"] = 'attachment; filename="articles.json"'
-        return response
+        """The lossless export (``annotations.exports.lossless``): it re-imports with
+        ``manage.py import_lossless``."""
+        from annotations.exports.formats import streaming_response
 
+        articles = Article.objects.filter(pk__in=queryset.values("pk"))
+        return streaming_response(request, "json", articles, filename="articles.json")
 
-def export_articles(queryset: QuerySet[Article]) -> list[dict[str, Any]]:
-    """Articles with sentences (offsets, text, status, claims, evidence) and flags.
+    @admin.action(description="Export sentences of selected articles (CSV)", permissions=["view"])
+    def export_csv(self, request, queryset):
+        from annotations.exports.formats import streaming_response
 
-    A constant number of queries whatever the number of articles or sentences.
-    """
-    sentences = Sentence.objects.select_related("fact_check__assignee").prefetch_related(
-        "claims", "fact_check__evidence"
-    )
-    articles = (
-        Article.objects.filter(pk__in=queryset.values("pk"))
-        .select_related("source", "review")
-        .prefetch_related(Prefetch("sentences", sentences), "artifact_flags")
-        .order_by("pk")
-    )
-    out = []
-    for article in articles:
-        review_row = getattr(article, "review", None)
-        out.append(
-            {
-                "id": article.pk,
-                "title": article.title,
-                "url": article.url,
-                "source": article.source.name if article.source else None,
-                "published": article.published,
-                "byline": article.byline,
-                "imported_at": article.imported_at,
-                "workflow_state": review_row.state if review_row else "new",
-                "override_reason": review_row.override_reason if review_row else "",
-                "raw_text": article.raw_text,
-                "sentences": [_export_sentence(article, s) for s in article.sentences.all()],
-                "artifact_flags": [
-                    {
-                        "kind": f.kind,
-                        "start": f.start,
-                        "end": f.end,
-                        "text": article.raw_text[f.start : f.end],
-                        "state": f.state,
-                        "origin": f.origin,
-                        "reason": f.reason,
-                    }
-                    for f in article.artifact_flags.all()
-                ],
-            }
-        )
-    return out
-
-
-def _export_sentence(article: Article, sentence: Sentence) -> dict[str, Any]:
-    fact_check = getattr(sentence, "fact_check", None)
-    return {
-        "position": sentence.position,
-        "start": sentence.start,
-        "end": sentence.end,
-        "text": article.raw_text[sentence.start : sentence.end],
-        "status": fact_check.status if fact_check else FactCheck.Status.UNCHECKED.value,
-        "assignee": (
-            fact_check.assignee.get_username() if fact_check and fact_check.assignee else None
-        ),
-        "verdict": fact_check.verdict if fact_check else "",
-        "claims": [
-            {
-                "start": c.start,
-                "end": c.end,
-                "quote": c.quote,
-                "claimant": c.claimant,
-                "claim_type": c.claim_type,
-                "note": c.note,
-            }
-            for c in sentence.claims.all()
-        ],
-        "evidence": [
-            {"url": e.url, "title": e.title, "stance": e.stance, "note": e.note}
-            for e in (fact_check.evidence.all() if fact_check else [])
-        ],
-    }
+        articles = Article.objects.filter(pk__in=queryset.values("pk"))
+        return streaming_response(request, "csv", articles, filename="sentences.csv")
 
 
 # --- Admins of the editorial models ----------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations.views import articles, dashboard, flags
+from annotations.views import articles, dashboard, exports, flags
 
 app_name = "annotations"
 
@@ -23,4 +23,17 @@ urlpatterns: list = [
     path("articles/<int:pk>/flags/add/", flags.flag_add, name="flag-add"),
     path("articles/<int:pk>/clean/", flags.article_clean, name="article-clean"),
     path("articles/<int:pk>/clean.txt", flags.article_clean_txt, name="article-clean-txt"),
+    path(
+        "articles/<int:pk>/claimreview.json",
+        exports.article_claimreview_json,
+        name="article-claimreview-json",
+    ),
+    path("articles/<int:pk>/claimreview/", exports.article_claimreview, name="article-claimreview"),
+    path(
+        "articles/<int:pk>/annotations.jsonld",
+        exports.article_annotations,
+        name="article-annotations",
+    ),
+    path("articles/<int:pk>/export.json", exports.article_export, name="article-export"),
+    path("export/sentences.csv", exports.sentences_csv, name="sentences-csv"),
 ]

@@ -230,6 +230,14 @@ NEWSROOM_DETECTOR_MODEL = os.environ.get(
 # Suggested flags below this calibrated confidence are shown as unsure, can be filtered in
 # the admin, and are left out of "confirm all of this kind (confident only)".
 NEWSROOM_CONFIDENT_FLAG = float(os.environ.get("NEWSROOM_CONFIDENT_FLAG", 0.8))
+# Exports (annotations/exports): the newsroom as the author of its ClaimReview, and the
+# public address its review links are built on ("" = the address of the request, or
+# http://localhost:8000 for `manage.py export`). NEWSROOM_CLAIMREVIEW_PUBLIC=0 puts even
+# approved articles' /articles/<id>/claimreview.json behind the login.
+NEWSROOM_PUBLISHER_NAME = os.environ.get("NEWSROOM_PUBLISHER_NAME", "Newsroom")
+NEWSROOM_PUBLISHER_URL = os.environ.get("NEWSROOM_PUBLISHER_URL", "")
+NEWSROOM_PUBLIC_BASE_URL = os.environ.get("NEWSROOM_PUBLIC_BASE_URL", "")
+NEWSROOM_CLAIMREVIEW_PUBLIC = env_bool("NEWSROOM_CLAIMREVIEW_PUBLIC", True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -414,8 +414,12 @@ def _differs(row: models.Model, data: dict[str, Any], loader: _Loader, names: tu
 
 def merge_article(loader: _Loader, article: Article, data: dict[str, Any], user: Any) -> Counter:
     """Merge the document's editorial state into ``article`` (same content hash); the
-    caller holds the transaction and the article's lock. The database keeps what it has."""
+    caller holds the transaction and the article's lock. The database keeps what it has,
+    and an approved article here is read-only: nothing is merged into it."""
     counts: Counter = Counter()
+    if ArticleReview.objects.filter(article=article, state=ArticleReview.State.APPROVED).exists():
+        counts["approved articles here, left as they are"] += 1
+        return counts
     # Lock the sentences first, as every fact-check write does, then read their state.
     sentences = {
         (s.start, s.end): s for s in Sentence.objects.select_for_update().filter(article=article)

@@ -71,5 +71,10 @@ def worked_article(editor, checker, *, approve: bool = True) -> Article:
     )
     review.send_to_review(article=article, user=checker)
     if approve:
-        review.approve(article=article, user=editor, override_reason="Checked what matters.")
+        approve_article(article, editor)
     return article
+
+
+def approve_article(article: Article, editor) -> None:
+    """Approve ``article`` (in review) over the guard: some sentences stay unchecked."""
+    review.approve(article=article, user=editor, override_reason="Checked what matters.")

@@ -373,7 +373,7 @@ def test_staff_without_approve_permission_cannot_approve(client, make_user):
     names = action_names(client.get(CHANGELIST))
     response = action(client, "approve", [article])
 
-    assert names == {"send_to_review", "export_json"}
+    assert names == {"send_to_review", "export_json", "export_csv"}
     assert state_of(article) == State.IN_REVIEW
     assert response.status_code == 200
 
@@ -452,7 +452,7 @@ def test_redetect_action_keeps_editor_decisions(editor_client, editor):
     assert stored == expected - {("advert", 0, 5)}
 
 
-def test_export_json_has_articles_sentences_claims_evidence_flags(editor_client, editor):
+def test_export_json_is_the_lossless_export(editor_client, editor):
     article = article_with_sentences(2, title="Exported")
     s0 = article.sentence_list[0]
     fc = check(s0, S.FALSE, assignee=editor)
@@ -467,18 +467,21 @@ def test_export_json_has_articles_sentences_claims_evidence_flags(editor_client,
 
     assert response["Content-Type"].startswith("application/json")
     assert "attachment" in response["Content-Disposition"]
-    data = {a["title"]: a for a in json.loads(response.content)}
+    document = json.loads(b"".join(response.streaming_content))
+    assert document["format"] == "newsroom-lossless"
+    data = {a["title"]: a for a in document["articles"]}
     exported = data["Exported"]
-    assert [s["status"] for s in exported["sentences"]] == ["false", "unchecked"]
-    first = exported["sentences"][0]
-    assert exported["raw_text"][first["start"] : first["end"]] == first["text"]
-    assert first["claims"][0]["quote"] == "Sentence 0 is here."
-    assert first["evidence"] == [
-        {"url": "https://example.org/e", "title": "", "stance": "refutes", "note": ""}
+    assert [(s["fact_check"] or {}).get("status") for s in exported["sentences"]] == [
+        "false",
+        None,
     ]
-    assert first["assignee"] == "editor"
-    assert exported["artifact_flags"][0]["kind"] == "dateline"
-    assert exported["workflow_state"] == "new"
+    first = exported["sentences"][0]
+    assert exported["raw_text"][first["start"] : first["end"]] == "Sentence 0 is here."
+    assert first["claims"][0]["quote"] == "Sentence 0 is here."
+    assert first["fact_check"]["evidence"][0]["url"] == "https://example.org/e"
+    assert first["fact_check"]["assignee"] == "editor"
+    assert exported["flags"][0]["kind"] == "dateline"
+    assert exported["review"] is None
     assert len(data) == 2
 
 
@@ -488,9 +491,19 @@ def test_export_query_count_is_constant(editor_client, n, django_assert_max_num_
     for article in articles:
         fc = check(article.sentence_list[0], S.FALSE)
         Evidence.objects.create(fact_check=fc, url="https://example.org/e")
-    with django_assert_max_num_queries(17):  # changelist set-up + 6 for the export itself
+    with django_assert_max_num_queries(22):  # the action set-up + 9 for the export itself
         response = action(editor_client, "export_json", articles)
-    assert len(json.loads(response.content)) == n
+        document = json.loads(b"".join(response.streaming_content))
+    assert len(document["articles"]) == n
+
+
+def test_export_csv_action_streams_the_selected_articles(editor_client):
+    chosen = article_with_sentences(2, title="Chosen")
+    article_with_sentences(3, title="Left out")
+    response = action(editor_client, "export_csv", [chosen])
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert len(lines) == 3 and all("Left out" not in line for line in lines)
 
 
 # --- The other editorial admins -------------------------------------------------------------

@@ -138,3 +138,12 @@ def test_export_queries_do_not_grow_with_articles(n, django_assert_max_num_queri
         article_with_sentences(4)
     with django_assert_max_num_queries(9):
         export_text()
+
+
+def test_nothing_is_merged_into_an_approved_article(editor, fact_checker):
+    article = worked_article(editor, fact_checker)
+    document = json.loads(export_text())
+    Claim.objects.filter(article=article).delete()
+    report = import_document(document=document, user=editor)
+    assert report.merge_counts == {"approved articles here, left as they are": 1}
+    assert not Claim.objects.filter(article=article).exists()
