@@ -56,11 +56,9 @@ def load(path: Path) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def prf(tp_p: int, n_pred: int, tp_g: int, n_gold: int) -> dict[str, float]:
-    p = tp_p / n_pred if n_pred else (1.0 if not n_gold else 0.0)
-    r = tp_g / n_gold if n_gold else (1.0 if not n_pred else 0.0)
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": p, "recall": r, "f1": f, "pred": n_pred, "gold": n_gold}
+def prf(tp_p: int, n_pred: int, tp_g: int, n_gold: int) -> dict:
+    """``training.prf`` with the counts it came from."""
+    return {**training.prf(tp_p, n_pred, tp_g, n_gold), "pred": n_pred, "gold": n_gold}
 
 
 def score(records: list[dict], model_for=None) -> tuple[dict, list[dict]]:
@@ -69,33 +67,22 @@ def score(records: list[dict], model_for=None) -> tuple[dict, list[dict]]:
     ``model_for(record)`` picks the model for a record (default: the shipped one).
     """
     counts: dict[str, Counter] = {k: Counter() for k in KINDS}
-    char_tp = char_pred = char_gold = 0
+    chars: Counter = Counter()
     details = []
     for record in records:
         text = record["text"]
         gold = record["artifacts"]
-        pred = [
-            {"kind": f.kind, "start": f.start, "end": f.end, "reason": f.reason}
-            for f in detect(
-                text,
-                layout.parse(text),
-                model=model_for(record) if model_for else learned.current(),
-            )
-        ]
+        found = detect(
+            text,
+            layout.parse(text),
+            model=model_for(record) if model_for else learned.current(),
+        )
+        pred = [{"kind": f.kind, "start": f.start, "end": f.end, "reason": f.reason} for f in found]
         details.append({"id": record["id"], "text": text, "gold": gold, "pred": pred})
+        record_counts = training.spans_counts(gold, found)
         for kind in KINDS:
-            g = [a for a in gold if a["kind"] == kind]
-            p = [a for a in pred if a["kind"] == kind]
-            c = counts[kind]
-            c["pred"] += len(p)
-            c["gold"] += len(g)
-            c["tp_pred"] += sum(any(_overlap(a, b) for b in g) for a in p)
-            c["tp_gold"] += sum(any(_overlap(a, b) for b in p) for a in g)
-        gold_chars = _chars(gold)
-        pred_chars = _chars(pred)
-        char_tp += len(gold_chars & pred_chars)
-        char_pred += len(pred_chars)
-        char_gold += len(gold_chars)
+            counts[kind].update(record_counts[kind])
+        chars.update(record_counts["_chars"])
     figures: dict = {"articles": len(records), "per_kind": {}}
     for kind in KINDS:
         c = counts[kind]
@@ -107,19 +94,12 @@ def score(records: list[dict], model_for=None) -> tuple[dict, list[dict]]:
         figures[f"micro_{name}"] = prf(
             total["tp_pred"], total["pred"], total["tp_gold"], total["gold"]
         )
-    figures["char"] = prf(char_tp, char_pred, char_tp, char_gold)
+    figures["char"] = prf(chars["tp"], chars["pred"], chars["tp"], chars["gold"])
     return figures, details
 
 
 def _overlap(a: dict, b: dict) -> bool:
     return a["start"] < b["end"] and b["start"] < a["end"]
-
-
-def _chars(spans: list[dict]) -> set[int]:
-    covered: set[int] = set()
-    for span in spans:
-        covered.update(range(span["start"], span["end"]))
-    return covered
 
 
 def throughput(records: list[dict], seconds: float) -> dict[str, dict[str, float]]:

@@ -478,7 +478,11 @@ def char_line_counts(example: Example, findings: Iterable[Finding]) -> Counter[s
 
 def span_counts(example: Example, findings: Iterable[Finding]) -> dict[str, Counter[str]]:
     """Dev-set counts per kind (overlap hits) and characters of any kind."""
-    gold = example.spans
+    return spans_counts(example.spans, findings)
+
+
+def spans_counts(gold: Sequence[dict], findings: Iterable[Finding]) -> dict[str, Counter[str]]:
+    """:func:`span_counts` of gold spans (``kind``, ``start``, ``end``) and findings."""
     pred = [{"kind": f.kind, "start": f.start, "end": f.end} for f in findings]
     out: dict[str, Counter[str]] = defaultdict(Counter)
     for kind in KINDS:
