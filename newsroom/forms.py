@@ -29,11 +29,19 @@ class MultipleFileField(forms.FileField):
 
 
 class ImportForm(forms.Form):
+    """Files and/or a pasted article.
+
+    A file the importer cannot take (unknown type, too large) is not an error of the
+    form: it is refused alone (``refusals``), and the other files are still imported.
+    Empty files reach the importer, which names them in its report.
+    """
+
     files = MultipleFileField(
         required=False,
+        allow_empty_file=True,
         help_text="Plain-text layout (.txt), JSON (.json: one object or a list), JSON Lines "
         "(.jsonl) or HTML (.html). Each file at most "
-        f"{filesizeformat(settings.NEWSROOM_MAX_FILE_BYTES)}.",
+        f"{filesizeformat(settings.NEWSROOM_MAX_FILE_BYTES)}; each is imported on its own.",
     )
     text = forms.CharField(
         label="Or paste an article",
@@ -47,25 +55,22 @@ class ImportForm(forms.Form):
         max_length=500,
         help_text="For pasted text only: when given, the pasted text is the body alone.",
     )
-    source = forms.CharField(required=False, max_length=200, help_text="For pasted text only.")
+    source = forms.CharField(
+        required=False,
+        max_length=200,
+        help_text="For pasted text and .txt files (JSON and HTML records name their own).",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Per chosen file, in order: None when it goes to the importer, else why not.
+        self.refusals: list[tuple[UploadedFile, str | None]] = []
 
     def clean_files(self) -> list[UploadedFile]:
+        """The files to import; the others are kept in ``refusals`` with the reason."""
         files: list[UploadedFile] = self.cleaned_data["files"]
-        limit = settings.NEWSROOM_MAX_FILE_BYTES
-        for upload in files:
-            if upload.size is not None and upload.size > limit:
-                raise forms.ValidationError(
-                    "%(name)s is larger than %(limit)s.",
-                    code="too_large",
-                    params={"name": upload.name, "limit": filesizeformat(limit)},
-                )
-            if format_for(upload.name or "") is None:
-                raise forms.ValidationError(
-                    "%(name)s: unknown file type; use one of %(extensions)s.",
-                    code="format",
-                    params={"name": upload.name, "extensions": ", ".join(sorted(FORMATS))},
-                )
-        return files
+        self.refusals = [(upload, _refusal(upload)) for upload in files]
+        return [upload for upload, reason in self.refusals if reason is None]
 
     def clean_text(self) -> str:
         text: str = self.cleaned_data["text"]  # NUL characters: refused by CharField itself
@@ -85,9 +90,19 @@ class ImportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if not self.errors and not data.get("files") and not data.get("text", "").strip():
+        if not self.errors and not self.refusals and not data.get("text", "").strip():
             raise forms.ValidationError("Choose at least one file or paste a text.", code="empty")
         return data
+
+
+def _refusal(upload: UploadedFile) -> str | None:
+    """Why the importer would not take this file, in plain words, or ``None``."""
+    limit = settings.NEWSROOM_MAX_FILE_BYTES
+    if upload.size is not None and upload.size > limit:
+        return f"larger than {filesizeformat(limit)}, the limit for one file"
+    if format_for(upload.name or "") is None:
+        return f"unknown file type; use one of {', '.join(sorted(FORMATS))}"
+    return None
 
 
 def _decoded(what: str, value: str) -> str:

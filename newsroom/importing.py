@@ -709,9 +709,15 @@ def import_stream(
     progress: Callable[[ImportResult], None] | None = None,
     keep_results: bool = False,
     workers: int = 0,
+    source: str = "",
 ) -> ImportSummary:
-    """Import one binary stream (standard input, an uploaded file) of the given format."""
-    items = read_stream(stream, origin=origin, format=format, limits=Limits.from_settings())
+    """Import one binary stream (standard input, an uploaded file) of the given format.
+
+    ``source`` names the source of a plain-text stream (``readers.read_stream``).
+    """
+    items = read_stream(
+        stream, origin=origin, format=format, limits=Limits.from_settings(), source=source
+    )
     return import_items(
         items,
         user=user,
@@ -734,8 +740,9 @@ def import_upload(
     """Import uploaded files (format from each name's extension) and/or pasted text.
 
     Pasted text is the plain-text layout; with ``title`` it is taken as the body only.
-    Returns one ``(name, summary)`` per file, then one for the pasted text, with results
-    kept so that the page can link every article.
+    ``source`` is the source of the pasted text and of the ``.txt`` files. Returns one
+    ``(name, summary)`` per file, then one for the pasted text, with results kept so that
+    the page can link every article.
     """
     reports: list[tuple[str, ImportSummary]] = []
     for upload in files:
@@ -746,7 +753,13 @@ def import_upload(
             summary.skipped.append(Skipped(name, "unknown file extension"))
         else:
             summary = import_stream(
-                upload, origin=name, format=format, user=user, dry_run=dry_run, keep_results=True
+                upload,
+                origin=name,
+                format=format,
+                user=user,
+                dry_run=dry_run,
+                keep_results=True,
+                source=source,
             )
         reports.append((name, summary))
     if text.strip():

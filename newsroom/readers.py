@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 from newsroom.text import artifacts, html, layout, sentences
 from newsroom.text.artifacts import model as artifact_model
+from newsroom.text.lines import line_number
 from newsroom.text.spans import Finding, Layout, SentenceSpan
 
 # File extensions -> record format (the values of Article.Format).
@@ -194,8 +195,9 @@ def decode(data: bytes, *, origin: str, format: str = "") -> str:
     """Decode a whole file: UTF-8, or UTF-8/16/32 with a byte-order mark (stripped).
 
     Raises ``RecordError`` for an empty (or whitespace-only) file, a binary file (NUL
-    bytes without a UTF-16/32 BOM), bytes that are not valid UTF-8 (with the line), and
-    NUL characters, which no database accepts in text.
+    bytes without a UTF-16/32 BOM; no line), bytes that are not valid UTF-8 (with the line,
+    counted as ``newsroom.text.lines`` does), and NUL characters, which no database
+    accepts in text.
     """
 
     def fail(message: str, line: int | None = None) -> RecordError:
@@ -212,19 +214,18 @@ def decode(data: bytes, *, origin: str, format: str = "") -> str:
             break
     else:
         if (nul := data.find(b"\x00")) >= 0:
-            raise fail(
-                f"binary file: NUL byte at byte {nul} (UTF-16 needs a byte-order mark)",
-                data.count(b"\n", 0, nul) + 1,
-            )
+            # No line: a binary file has none (its "\n" bytes are data).
+            raise fail(f"binary file, not text (NUL byte at byte {nul}); save it as UTF-8 text")
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
+            valid = data[: exc.start].decode("utf-8")
             raise fail(
                 f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8",
-                data.count(b"\n", 0, exc.start) + 1,
+                line_number(valid, len(valid)),
             ) from None
     if (nul := text.find("\x00")) >= 0:
-        raise fail("NUL character in the text", text.count("\n", 0, nul) + 1)
+        raise fail("NUL character in the text", line_number(text, nul))
     if not text.strip():
         raise fail("empty file")
     return text
@@ -274,14 +275,21 @@ def _never_raises(
 
 @_never_raises
 def read_stream(
-    stream: IO[bytes], *, origin: str, format: str, limits: Limits | None = None
+    stream: IO[bytes],
+    *,
+    origin: str,
+    format: str,
+    limits: Limits | None = None,
+    source: str = "",
 ) -> Iterator[Record | RecordError]:
     """Read the records of one file-like object opened in binary mode.
 
     ``format`` is one of ``FORMAT_NAMES``. JSON Lines are read line by line, so a large
     file is never held in memory whole; the other formats are read whole, up to
     ``limits.max_file_bytes``. Yields a ``Record`` per good article and a ``RecordError``
-    per bad one (or one for the whole file when it cannot be read at all).
+    per bad one (or one for the whole file when it cannot be read at all). ``source`` is
+    the source of a plain-text file, which has no field to name one (JSON and HTML
+    records bring their own).
     """
     limits = limits or Limits.from_settings()
     if format not in FORMAT_NAMES:
@@ -306,7 +314,7 @@ def read_stream(
         if format == "html":
             record = _html_record(text, origin=origin)
         else:
-            record = Record(origin=origin, format="text", text=text)
+            record = Record(origin=origin, format="text", text=text, source=source.strip())
         yield _checked(record, limits)
     except RecordError as error:
         yield error

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qsl
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -18,32 +22,95 @@ from newsroom.importing import ImportSummary, Status, import_upload
 def import_articles(request: HttpRequest) -> HttpResponse:
     """Upload files or paste text; every article goes through ``import_upload``.
 
-    One message per file; back to the article list when all went well, else the form again
-    with the failures listed.
+    Each file is imported or refused on its own. Back to the article list with one
+    message per file when all went well, else the form again with one report per file.
     """
     if request.method != "POST":
-        return render(request, "newsroom/article_import.html", {"form": ImportForm()})
+        return render(request, _TEMPLATE, {"form": ImportForm()})
     form = ImportForm(request.POST, request.FILES)
     if form.is_valid() and not _body_is_utf8(request):
         form.add_error(None, forms.ValidationError(_NOT_UTF8, code="encoding"))
-    if form.is_valid():
-        reports = import_upload(
-            files=form.cleaned_data["files"],
-            text=form.cleaned_data["text"],
-            title=form.cleaned_data["title"],
-            source=form.cleaned_data["source"],
-            user=request.user,
+    if not form.is_valid():
+        # Browsers never keep chosen files across a reload: the page names the ones to
+        # choose again (none of them was read).
+        unread = [upload.name for upload in request.FILES.getlist("files")]
+        return render(request, _TEMPLATE, {"form": form, "unread": unread})
+    data = form.cleaned_data
+    reports = _reports(form, import_upload(**data, user=request.user))
+    if all(report.level == "success" for report in reports):
+        for report in reports:
+            messages.success(request, str(report))
+        return redirect("/")
+    # A fresh form keeps the source; the pasted text too unless it was imported.
+    pasted_failed = bool(data["text"].strip()) and reports[-1].level != "success"
+    keep = ("source", "text", "title") if pasted_failed else ("source",)
+    form = ImportForm(initial={name: data[name] for name in keep})
+    return render(request, _TEMPLATE, {"form": form, "reports": reports})
+
+
+_TEMPLATE = "newsroom/article_import.html"
+
+
+def _reports(form: ImportForm, imported: list[tuple[str, ImportSummary]]) -> list[FileReport]:
+    """One report per chosen file, in the order chosen, then one for the pasted text."""
+    done = iter(imported)
+    reports = [
+        FileReport.of(*next(done)) if reason is None else FileReport.refused(upload, reason)
+        for upload, reason in form.refusals
+    ]
+    reports.extend(FileReport.of(*rest) for rest in done)
+    return reports
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    """What became of one uploaded file (or of the pasted text): one alert on the page.
+
+    ``level`` is a Bootstrap alert colour: ``success`` (all imported or already there),
+    ``warning`` (some records failed), ``danger`` (nothing imported); ``details`` lists the
+    failed records of a file that has several.
+    """
+
+    name: str
+    level: str
+    text: str
+    details: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.text}"
+
+    @classmethod
+    def refused(cls, upload: UploadedFile, reason: str) -> FileReport:
+        return cls(
+            Path(upload.name or "upload").name, "danger", _sentence(f"not imported: {reason}")
         )
-        failed = False
-        for name, summary in reports:
-            failed |= bool(summary.failures or summary.skipped)
-            level = messages.ERROR if summary.failures or summary.skipped else messages.SUCCESS
-            messages.add_message(request, level, _describe(name, summary))
-            for failure in summary.failures:
-                messages.error(request, str(failure))
-        if not failed:
-            return redirect("/")
-    return render(request, "newsroom/article_import.html", {"form": form})
+
+    @classmethod
+    def of(cls, name: str, summary: ImportSummary) -> FileReport:
+        failures = [_where(result.location) + result.message for result in summary.failures]
+        failures += [f"skipped: {skipped.reason}" for skipped in summary.skipped]
+        results = summary.results or []
+        done = [r for r in results if r.status != Status.FAILED]
+        if not failures:
+            return cls(name, "success", _describe(summary))
+        if not done and len(failures) == 1:
+            return cls(name, "danger", _sentence(f"not imported: {failures[0]}"))
+        if not done:
+            return cls(name, "danger", f"not imported: {len(failures)} failed.", tuple(failures))
+        return cls(name, "warning", _describe(summary), tuple(failures))
+
+
+def _sentence(text: str) -> str:
+    return text.rstrip(".") + "."
+
+
+def _where(location: str) -> str:
+    """The part of a record's location after the file name, as words ("line 12: ")."""
+    if (match := re.search(r":(\d+)$", location)) is not None:
+        return f"line {match[1]}: "
+    if (match := re.search(r" record (\d+)$", location)) is not None:
+        return f"record {match[1]}: "
+    return ""
 
 
 _NOT_UTF8 = "The form data is not valid UTF-8; send it as UTF-8 (as browsers do)."
@@ -65,17 +132,16 @@ def _body_is_utf8(request: HttpRequest) -> bool:
     return True
 
 
-def _describe(name: str, summary: ImportSummary) -> str:
+def _describe(summary: ImportSummary) -> str:
     results = summary.results or []
     imported = [r.title for r in results if r.status == Status.IMPORTED]
-    duplicates = [r.title for r in results if r.status == Status.DUPLICATE]
     parts = [f"imported {len(imported)}" + (f" ({_titles(imported)})" if imported else "")]
-    if duplicates:
-        parts.append(f"{len(duplicates)} already imported ({_titles(duplicates)})")
+    for status, words in ((Status.DUPLICATE, "already imported"), ("revised", "revised")):
+        if titles := [r.title for r in results if r.status == status]:
+            parts.append(f"{len(titles)} {words} ({_titles(titles)})")
     if summary.failures:
         parts.append(f"{summary.failed} failed")
-    parts.extend(f"skipped: {skipped.reason}" for skipped in summary.skipped)
-    return f"{name}: " + ", ".join(parts) + "."
+    return ", ".join(parts) + "."
 
 
 def _titles(titles: list[str], limit: int = 3) -> str:

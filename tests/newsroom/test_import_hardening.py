@@ -382,11 +382,11 @@ def test_a_bad_record_on_line_121_fails_alone_on_the_upload_page(
     response = editor_client.post(URL, {"files": [upload("feed.jsonl", path.read_bytes())]})
     assert response.status_code == 200  # the form again, with the failure listed
     content = page_text(response)
-    assert f"feed.jsonl:121: {message}" in content
+    # One alert for the file: its summary, then the failed line inside it.
     assert (
-        "feed.jsonl: imported 149 (“Article 1”, “Article 2”, “Article 3” and 146 more), "
-        "1 failed." in content
-    )
+        "<strong>feed.jsonl</strong>: imported 149 (“Article 1”, “Article 2”, “Article 3” and "
+        f'146 more), 1 failed. <ul class="mb-0 mt-1 small"> <li>line 121: {message}</li>'
+    ) in " ".join(content.split())
     assert_the_other_149_are_whole()
 
 

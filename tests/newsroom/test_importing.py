@@ -191,7 +191,7 @@ def test_dry_run_validates_and_writes_nothing(tmp_path: Path, failing_receiver) 
 BAD_INPUTS = [
     ("empty.txt", b"", "empty.txt: empty file"),
     ("blank.txt", b"\n \n", "blank.txt: empty file"),
-    ("binary.txt", b"GIF89a\x01\x00\x00\xff", "binary.txt:1: binary file: NUL byte"),
+    ("binary.txt", b"GIF89a\x01\x00\x00\xff", "binary.txt: binary file, not text (NUL byte"),
     ("latin1.txt", b"Title\nCaf\xe9 au lait.", "latin1.txt:2: not valid UTF-8"),
     ("nul.json", b'{"text": "a\\u0000b"}', "nul.json: NUL character in 'text'"),
     ("nul.jsonl", b'\n{"text": "a\\u0000b"}', "nul.jsonl:2: NUL character"),

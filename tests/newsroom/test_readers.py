@@ -61,12 +61,26 @@ def test_decode_accepts_utf8_and_boms_and_strips_the_bom(data: bytes, text: str)
         (b"", "empty file", None),
         (b"  \n\t\n", "empty file", None),
         ("\ufeff".encode(), "empty file", None),
-        (b"Title\n\x89PNG\x00\x01\x02", "binary file: NUL byte", 2),
-        ("Title\nBody".encode("utf-16-le"), "binary file: NUL byte", 1),
+        # A binary file has no lines: no line number, and one short message.
+        (b"Title\n\x89PNG\x00\x01\x02", "binary file, not text (NUL byte at byte 10)", None),
+        ("Title\nBody".encode("utf-16-le"), "binary file, not text (NUL byte at byte 1)", None),
         (b"Title\nline two\nCaf\xe9 au lait", "not valid UTF-8", 3),
+        # Lines are counted as the text core counts them (newsroom.text.lines).
+        (b"Title\rline two\r\nCaf\xe9 au lait", "not valid UTF-8", 3),
         ("\ufeffTitle\n\x00Body".encode("utf-16-le"), "NUL character", 2),
+        ("\ufeffTitle\u2028Two\r\x00Body".encode("utf-16-le"), "NUL character", 3),
     ],
-    ids=["empty", "blank", "bom-only", "binary", "utf16-no-bom", "latin1", "nul-in-utf16"],
+    ids=[
+        "empty",
+        "blank",
+        "bom-only",
+        "binary",
+        "utf16-no-bom",
+        "latin1",
+        "latin1-cr",
+        "nul-in-utf16",
+        "nul-in-utf16-ls-cr",
+    ],
 )
 def test_decode_rejects_bad_bytes_naming_the_line(
     data: bytes, message: str, line: int | None
