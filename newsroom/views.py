@@ -136,7 +136,7 @@ def _describe(summary: ImportSummary) -> str:
     results = summary.results or []
     imported = [r.title for r in results if r.status == Status.IMPORTED]
     parts = [f"imported {len(imported)}" + (f" ({_titles(imported)})" if imported else "")]
-    for status, words in ((Status.DUPLICATE, "already imported"), ("revised", "revised")):
+    for status, words in ((Status.REVISED, "revised"), (Status.DUPLICATE, "already imported")):
         if titles := [r.title for r in results if r.status == status]:
             parts.append(f"{len(titles)} {words} ({_titles(titles)})")
     if summary.failures:
