@@ -37,7 +37,7 @@ def clean_text(text: str, remove: Sequence[tuple[int, int]] = ()) -> str:
 
     ``remove`` holds half-open code-point ranges into ``text`` (overlaps allowed; a range
     outside the text raises ``ValueError``). Lines are those of ``newsroom.text.lines``
-    (``\\n``, ``\\r\\n``, ``\\r``, VT, FF, NEL, U+2028, U+2029); line breaks are never
+    (``\\n``, ``\\r\\n``, ``\\r``, VT, FF, U+2028, U+2029; not NEL); line breaks are never
     removed and each comes out as one ``\\n``, so each line is cleaned on its own: a line
     that had content and loses all of it disappears; every line is stripped of
     ``str.isspace`` characters at both edges (NBSP, thin spaces, tabs included) and runs of

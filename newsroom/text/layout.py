@@ -55,9 +55,9 @@ def parse(text: str, *, title_in_text: bool = True) -> Layout:
 
     One block per non-blank line, trimmed of leading and trailing whitespace (NBSP
     included); blank and whitespace-only lines produce no block. Lines end where
-    ``newsroom.text.lines`` says (``\\n``, ``\\r\\n``, ``\\r``, VT, FF, NEL, U+2028, U+2029),
-    and offsets are into ``text`` itself, so ``text[b.start:b.end]`` is always the block's
-    text.
+    ``newsroom.text.lines`` says (``\\n``, ``\\r\\n``, ``\\r``, VT, FF, U+2028, U+2029;
+    not NEL), and offsets are into ``text`` itself, so ``text[b.start:b.end]`` is always
+    the block's text.
 
     ``title_in_text=False`` is for records that carry their title separately (JSON
     imports): no line of ``text`` is taken as the title, but datelines, captions and the
