@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its duration covers every other middleware (README, "Production setup").
+    "newsroom.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "newsroom.middleware.PermissionsPolicyMiddleware",
@@ -244,15 +246,32 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # Probes ask gunicorn directly over plain http: answer them, do not redirect to https.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 30))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Everything to stderr (gunicorn's error log, the terminal of runserver). DJANGO_LOG_LEVEL is
+# the root logger's level (every logger without its own); NEWSROOM_REQUEST_LOG_LEVEL that of
+# the one-line-per-request log (newsroom.middleware.RequestLogMiddleware: INFO logs every
+# request, WARNING only 4xx and 5xx, ERROR only 5xx). runserver prints its own line per
+# request, so with DEBUG on the request log starts at WARNING.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"}
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "newsroom.request": {
+            "level": os.environ.get(
+                "NEWSROOM_REQUEST_LOG_LEVEL", "WARNING" if DEBUG else "INFO"
+            ).upper()
+        }
+    },
 }
