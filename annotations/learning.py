@@ -23,6 +23,7 @@ from newsroom.text import layout
 from newsroom.text.artifacts import detect, training
 from newsroom.text.artifacts import model as learned
 from newsroom.text.artifacts.features import CHARACTER_LEVEL
+from newsroom.text.lines import split as split_lines
 
 # The candidate may lose this much of the fixed evaluation's objective and still win.
 FIXED_TOLERANCE = 0.005
@@ -66,10 +67,9 @@ def decision_examples() -> list[training.Example]:
 
 def _label(example: training.Example, flags: list[tuple[int, int, str, str]]) -> None:
     text = example.text
-    pos = 0
-    for raw in text.split("\n"):
-        start, end = pos, pos + len(raw)
-        pos = end + 1
+    # Keyed by the line starts of the detector's Document, so split as it splits.
+    for start, end in split_lines(text):
+        raw = text[start:end]
         content = sum(1 for ch in raw if not ch.isspace())
         if not content:
             continue

@@ -11,8 +11,8 @@ from django.core.management import call_command
 
 from annotations import learning
 from annotations.models import ArtifactFlag
+from newsroom.text.artifacts import Document, training
 from newsroom.text.artifacts import model as learned
-from newsroom.text.artifacts import training
 from tests.factories import ArticleFactory, SourceFactory
 
 SHARED = Path(os.environ.get("NEWSROOM_SHARED") or Path(__file__).resolve().parents[3] / "shared")
@@ -84,11 +84,14 @@ def line_start(text: str, line: str) -> int:
 
 
 @pytest.mark.django_db
-def test_decisions_become_line_labels_of_their_kind() -> None:
-    article = ArticleFactory(raw_text=TEXT)
-    share = line_start(TEXT, "Share this story")
-    read = line_start(TEXT, "Read more")
-    sponsored = line_start(TEXT, "Sponsored")
+@pytest.mark.parametrize("brk", ["\n", "\r\n", "\r", "\u2028"], ids=["LF", "CRLF", "CR", "LS"])
+def test_decisions_become_line_labels_of_their_kind(brk: str) -> None:
+    # Labels are keyed by the line starts of the detector's lines, whatever the breaks.
+    text = TEXT.replace("\n", brk)
+    article = ArticleFactory(raw_text=text)
+    share = line_start(text, "Share this story")
+    read = line_start(text, "Read more")
+    sponsored = line_start(text, "Sponsored")
     ArtifactFlag.objects.create(
         article=article, kind="share_widget", start=share, end=share + 16, state="confirmed"
     )
@@ -103,6 +106,7 @@ def test_decisions_become_line_labels_of_their_kind() -> None:
     assert example.origin == "decisions" and example.group == f"source:{article.source_id}"
     assert example.line_labels == {share: 1, read: 0, sponsored: 1}
     assert example.line_kinds == {share: "share_widget", sponsored: "advert"}
+    assert set(example.line_labels) <= {line.raw_start for line in Document.parse(text).lines}
 
 
 @pytest.mark.django_db
