@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -28,7 +29,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from annotations import review, rollups
+from annotations import review, rollups, services
 from annotations.models import (
     ArticleReview,
     ArtifactFlag,
@@ -316,6 +317,7 @@ class ArticleAdmin(SafeInputAdmin):
         "title",
         "source",
         "published",
+        "revision",
         "workflow",
         "progress",
         "false_misleading",
@@ -358,6 +360,10 @@ class ArticleAdmin(SafeInputAdmin):
                 "classes": ("collapse",),
                 "fields": (
                     "content_hash",
+                    "external_id",
+                    "revision",
+                    "revised_at",
+                    "revised_by",
                     "imported_by",
                     "imported_at",
                     "origin_name",
@@ -377,6 +383,10 @@ class ArticleAdmin(SafeInputAdmin):
         "raw_text_display",
         "spans",
         "content_hash",
+        "external_id",
+        "revision",
+        "revised_at",
+        "revised_by",
         "imported_by",
         "imported_at",
         "origin_name",
@@ -390,6 +400,11 @@ class ArticleAdmin(SafeInputAdmin):
 
     def get_changelist(self, request: HttpRequest, **kwargs):
         return ArticleChangeList
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Articles come in through the import service (Import page, import_articles), which
+        # parses them into blocks, sentences and suggested flags; a bare form could not.
+        return False
 
     def get_object(self, request: HttpRequest, object_id: str, from_field=None):
         # The change page shows the roll-up: annotate the one row it fetches.
@@ -530,7 +545,56 @@ class ArticleAdmin(SafeInputAdmin):
             noun = "article" if moved == 1 else "articles"
             self.message_user(request, f"{moved} {noun} {done}.", messages.SUCCESS)
         for article, error in refused:
-            self.message_user(request, f"“{article.title}” refused: {error}.", messages.ERROR)
+            self._refused(request, article, str(error))
+
+    def _refused(self, request, article: Article, error: str) -> None:
+        # The services' reasons end with a period already.
+        self.message_user(
+            request, f"“{article.title}” refused: {error.rstrip('.')}.", messages.ERROR
+        )
+
+    def _with_reason(
+        self, request, queryset, *, action: str, field: str, title: str, intro: str, move, done
+    ):
+        """An action that needs a written reason. Every precondition but the reason (the
+        state each article is in) is checked first: articles that cannot take the move
+        are reported at once and left out, and the reason is asked only for the others.
+        ``move(article, reason)`` calls the review service."""
+        allowed, notes = [], {}
+        for article in rollups.with_progress(queryset):
+            refusal = review.state_refusal(article.workflow_state, action)
+            if refusal:
+                if "apply" not in request.POST:
+                    self._refused(request, article, refusal)
+                continue
+            allowed.append(article)
+            if action == "approve":
+                notes[article.pk] = review.guard_reasons(rollups.Progress.of(article))
+        if not allowed:
+            return None
+        reason = request.POST.get(field, "").strip()
+        if "apply" in request.POST and reason:
+            self._transition(
+                request,
+                Article.objects.filter(pk__in=[a.pk for a in allowed]),
+                lambda a: move(a, reason),
+                done,
+            )
+            return None
+        if "apply" in request.POST:
+            self.message_user(request, "Give a reason: it is required.", messages.ERROR)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "intro": intro,
+            "opts": self.model._meta,
+            "articles": [(a, notes.get(a.pk, [])) for a in allowed],
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "action": action if action != "approve" else "approve_with_override",
+            "field": field,
+            "reason": reason,
+        }
+        return TemplateResponse(request, "admin/newsroom/article/workflow_reason.html", context)
 
     @admin.action(description="Send selected articles to review", permissions=["review"])
     def send_to_review(self, request, queryset):
@@ -554,39 +618,35 @@ class ArticleAdmin(SafeInputAdmin):
         permissions=["override"],
     )
     def approve_with_override(self, request, queryset):
-        reason = request.POST.get("override_reason", "").strip()
-        if "apply" in request.POST and reason:
-            user = request.user
-            self._transition(
-                request,
-                queryset,
-                lambda a: review.approve(article=a, user=user, override_reason=reason),
-                "approved",
-            )
-            return None
-        if "apply" in request.POST:
-            self.message_user(request, "Give a reason to approve over the guard.", messages.ERROR)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Approve over the review guard",
-            "opts": self.model._meta,
-            "articles": [
-                (a, review.guard_reasons(rollups.Progress.of(a)))
-                for a in rollups.with_progress(queryset)
-            ],
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            "reason": reason,
-        }
-        return TemplateResponse(request, "admin/newsroom/article/approve_override.html", context)
-
-    @admin.action(description="Request changes on selected articles", permissions=["approve"])
-    def request_changes(self, request, queryset):
         user = request.user
-        self._transition(
+        return self._with_reason(
             request,
             queryset,
-            lambda a: review.request_changes(article=a, user=user),
-            "sent back with changes requested",
+            action="approve",
+            field="override_reason",
+            title="Approve over the review guard",
+            intro="These articles will be approved even though the review guard would refuse "
+            "them. Your reason is recorded on each article and in its workflow history.",
+            move=lambda a, reason: review.approve(article=a, user=user, override_reason=reason),
+            done="approved",
+        )
+
+    @admin.action(
+        description="Request changes on selected articles (with a reason)",
+        permissions=["approve"],
+    )
+    def request_changes(self, request, queryset):
+        user = request.user
+        return self._with_reason(
+            request,
+            queryset,
+            action="request_changes",
+            field="reason",
+            title="Request changes",
+            intro="These articles go back to their fact-checkers. Say what should change: "
+            "they read it on the article page, the list and the dashboard.",
+            move=lambda a, reason: review.request_changes(article=a, user=user, reason=reason),
+            done="sent back with changes requested",
         )
 
     @admin.action(description="Re-run artifact detection", permissions=["flag"])
@@ -626,8 +686,129 @@ class ArticleAdmin(SafeInputAdmin):
 # --- Admins of the editorial models ----------------------------------------------------
 
 
+class ServiceWriteForm(forms.ModelForm):
+    """An admin change form that writes through ``annotations.services``, never by saving
+    the instance: it carries the version the user saw (``seen_version``), and its
+    ``clean`` runs the service's write as a dry run, so that a conflict (someone changed
+    the same field meanwhile) or an approved article is a form error before anything is
+    saved. ``save_model`` then makes the same call for real. The admin sets ``user``."""
+
+    seen_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    user: Any = None
+    write: Any = None  # the service function
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.instance.version
+
+    def write_arguments(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors or data.get("seen_version") is None:
+            return data
+        try:
+            stale = services.dry_run(type(self).write, **self.write_arguments())
+        except (services.ArticleApproved, services.NotYours) as error:
+            raise forms.ValidationError(str(error), code="refused") from error
+        if stale is not None:
+            raise forms.ValidationError(self.stale_message(stale), code="stale")
+        return data
+
+    def stale_message(self, stale: services.StaleVersion) -> str:
+        if not stale.fields:
+            return "Not saved: this was changed or deleted since you opened this page. Reload it."
+        current = stale.current
+        values = "; ".join(
+            f"{name.removesuffix('_id').replace('_', ' ')} is now "
+            f"“{getattr(current, name.removesuffix('_id'), '') or '—'}”"
+            for name in stale.fields
+        )
+        return (
+            f"Not saved: someone changed the same field{'s' if len(stale.fields) > 1 else ''} "
+            f"since you opened this page ({values}). Reload the page to see their change."
+        )
+
+
+class FactCheckAdminForm(ServiceWriteForm):
+    write = staticmethod(services.update_fact_check)
+
+    class Meta:
+        model = FactCheck
+        fields = ("status", "assignee", "verdict", "note")
+
+    def write_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "sentence": self.instance.sentence,
+            "user": self.user,
+            "expected_version": data["seen_version"],
+            "status": data["status"],
+            "assignee": data["assignee"],
+            "verdict": data["verdict"],
+            "note": data["note"],
+        }
+
+
+class ClaimAdminForm(ServiceWriteForm):
+    write = staticmethod(services.edit_claim)
+
+    class Meta:
+        model = Claim
+        fields = ("claimant", "claim_type", "note")
+
+    def write_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "claim": self.instance,
+            "user": self.user,
+            "expected_version": data["seen_version"],
+            "claimant": data["claimant"],
+            "claim_type": data["claim_type"],
+            "note": data["note"],
+        }
+
+
+class EvidenceAdminForm(ServiceWriteForm):
+    write = staticmethod(services.edit_evidence)
+
+    class Meta:
+        model = Evidence
+        fields = ("url", "title", "stance", "note")
+
+    def write_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "evidence": self.instance,
+            "user": self.user,
+            "expected_version": data["seen_version"],
+            "url": data["url"],
+            "title": data["title"],
+            "stance": data["stance"],
+            "note": data["note"],
+        }
+
+
+class ServiceWriteAdmin(SafeInputAdmin, SimpleHistoryAdmin):
+    """Change and delete through the services (see ``ServiceWriteForm``)."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        type(form).write(**form.write_arguments())
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
 @admin.register(FactCheck)
-class FactCheckAdmin(SafeInputAdmin, SimpleHistoryAdmin):
+class FactCheckAdmin(ServiceWriteAdmin):
+    form = FactCheckAdminForm
     list_display = ("sentence_text", "article", "status", "assignee", "updated_by", "updated_at")
     list_filter = ("status", ("assignee", admin.RelatedOnlyFieldListFilter), "article__source")
     list_select_related = ("article", "assignee", "updated_by")
@@ -640,6 +821,7 @@ class FactCheckAdmin(SafeInputAdmin, SimpleHistoryAdmin):
         "assignee",
         "verdict",
         "note",
+        "seen_version",
         "version",
         "updated_by",
         "updated_at",
@@ -663,15 +845,15 @@ class FactCheckAdmin(SafeInputAdmin, SimpleHistoryAdmin):
     def sentence_text(self, fact_check: FactCheck) -> str:
         return getattr(fact_check, "text", "")
 
-    def save_model(self, request, obj, form, change):
-        # Same bookkeeping as the article page: a new version, who changed it.
-        obj.version += 1
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+    def delete_model(self, request, obj):
+        services.require_not_approved(obj.article_id)
+        obj._history_user = request.user
+        obj.delete()
 
 
 @admin.register(Claim)
-class ClaimAdmin(SafeInputAdmin, SimpleHistoryAdmin):
+class ClaimAdmin(ServiceWriteAdmin):
+    form = ClaimAdminForm
     list_display = ("quote_short", "claimant", "claim_type", "article", "created_by", "updated_at")
     list_filter = ("claim_type", "article__source")
     list_select_related = ("article", "created_by")
@@ -693,21 +875,28 @@ class ClaimAdmin(SafeInputAdmin, SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False
 
+    def delete_model(self, request, obj):
+        services.delete_claim(claim=obj, user=request.user, expected_version=obj.version)
+
     @admin.display(description="quote")
     def quote_short(self, claim: Claim) -> str:
         return claim.quote[:100]
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SafeInputAdmin, SimpleHistoryAdmin):
+class EvidenceAdmin(ServiceWriteAdmin):
+    form = EvidenceAdminForm
     list_display = ("title_or_url", "stance", "fact_check", "added_by", "created_at")
     list_filter = ("stance",)
     list_select_related = ("fact_check", "added_by")
     search_fields = ("url", "title", "note")
-    readonly_fields = ("fact_check", "added_by", "created_at")
+    readonly_fields = ("fact_check", "version", "added_by", "created_at")
 
     def has_add_permission(self, request):
         return False
+
+    def delete_model(self, request, obj):
+        services.delete_evidence(evidence=obj, user=request.user, expected_version=obj.version)
 
     @admin.display(description="evidence")
     def title_or_url(self, evidence: Evidence) -> str:
@@ -786,6 +975,7 @@ class ArtifactFlagAdmin(SafeInputAdmin, SimpleHistoryAdmin):
         "origin",
         "reason",
         "confidence",
+        "version",
         "created_at",
         "created_by",
         "decided_by",
@@ -831,7 +1021,14 @@ class ArticleReviewAdmin(SafeInputAdmin, SimpleHistoryAdmin):
     list_filter = ("state", ("changed_by", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("article", "changed_by")
     search_fields = ("article__title", "override_reason")
-    readonly_fields = ("article", "state", "override_reason", "changed_by", "changed_at")
+    readonly_fields = (
+        "article",
+        "state",
+        "reason",
+        "override_reason",
+        "changed_by",
+        "changed_at",
+    )
 
     def has_add_permission(self, request):
         return False  # transitions go through the Article admin's actions or the list page
@@ -879,3 +1076,7 @@ class SourceFeedbackAdmin(admin.ModelAdmin):
     def confirm_rate(self, source) -> str:
         decided = source.confirmed + source.dismissed
         return f"{source.confirmed / decided:.0%}" if decided else "-"
+
+
+# Re-anchoring on new revisions (issue 13), kept in its own module.
+from annotations import revision_admin  # noqa: E402, F401

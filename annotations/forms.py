@@ -93,3 +93,13 @@ class EvidenceForm(forms.ModelForm):
             "url": forms.URLInput(attrs={"placeholder": "https://…"}),
             "note": forms.Textarea(attrs={"rows": 2}),
         }
+
+
+class EvidenceEditForm(VersionMixin, forms.ModelForm):
+    """A change to an existing evidence link, with the version the user saw."""
+
+    class Meta:
+        model = Evidence
+        fields = ["url", "title", "stance", "note"]
+        labels = {"url": "URL"}
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}

@@ -84,6 +84,8 @@ class ArtifactFlag(models.Model):
     origin = models.CharField(max_length=10, choices=Origin, default=Origin.DETECTOR)
     reason = models.CharField(max_length=300, blank=True)
     confidence = models.FloatField(default=1.0)
+    # Optimistic concurrency for decisions: a decision carries the version the editor saw.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -236,6 +238,7 @@ class Evidence(models.Model):
     title = models.CharField(max_length=300, blank=True)
     stance = models.CharField(max_length=10, choices=Stance, default=Stance.CONTEXT)
     note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -271,6 +274,9 @@ class ArticleReview(models.Model):
     article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="review")
     state = models.CharField(max_length=20, choices=State, default=State.NEW)
     override_reason = models.TextField(blank=True)
+    # The reason given for the latest move (changes requested, reopened, approved over
+    # the guard), shown with ``changed_by`` wherever the article's state is shown.
+    reason = models.TextField(blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

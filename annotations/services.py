@@ -2,24 +2,31 @@
 
 Every function is one transaction that first locks the sentence row
 (``select_for_update``; SQLite has no row locks, but its IMMEDIATE transactions make
-concurrent writers wait for each other), so writes on one sentence are serialised.
-Changes that overwrite state (status, assignment, verdict, claim edits, undo) carry the
-version the user saw; a different current version raises ``StaleVersion`` and writes
-nothing. Every write goes through ``save()``/``delete()`` so that simple-history records
-exactly one history row per change, with its user (and ``undo:…`` as the change reason
-of an undo).
+concurrent writers wait for each other), so writes on one sentence are serialised, and
+then the article's review row: an approved article is read-only (``ArticleApproved``)
+until an editor reopens it. Changes that overwrite state (status, assignment, verdict,
+claim and evidence edits and deletions, undo) carry the version the user saw. When the
+current version differs, the change is merged field by field: it is refused with
+``StaleVersion`` (naming the fields) only when someone else changed one of the fields
+this user changed, to another value; otherwise only the user's changed fields are
+written over the other person's. Every write goes through ``save()``/``delete()`` so that
+simple-history records exactly one history row per change, with its user (and
+``undo:…`` as the change reason of an undo). The page, the admin and any future API
+call these same functions.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 
-from annotations.models import Claim, Evidence, FactCheck
+from annotations.models import ArticleReview, Claim, Evidence, FactCheck
 from newsroom.models import Sentence
 from newsroom.text.attribution import suggest_claimant
 
@@ -28,17 +35,50 @@ CONTEXT_CHARS = 32
 # The fields of a FactCheck a user changes (and undo restores).
 FACT_CHECK_FIELDS = ("status", "assignee_id", "verdict", "note")
 CLAIM_FIELDS = ("claimant", "claim_type", "note")
+EVIDENCE_FIELDS = ("url", "title", "stance", "note")
 UNDO_PREFIX = "undo:"
+# A second identical claim or evidence link by the same user within this time is the
+# same submission sent twice (a double click, a resent form): the first one is returned.
+DUPLICATE_WINDOW = timedelta(seconds=60)
+_FACT_CHECK_DEFAULTS = {
+    "status": FactCheck.Status.UNCHECKED.value,
+    "assignee_id": None,
+    "verdict": "",
+    "note": "",
+}
 
 
 class StaleVersion(Exception):
-    """The object changed since the user loaded it; ``current`` is its state now."""
+    """The object changed since the user loaded it; ``current`` is its state now.
 
-    def __init__(self, current: Model | None, expected: int, actual: int) -> None:
-        super().__init__(f"expected version {expected}, found {actual}")
+    ``fields`` names the fields both people changed (empty when the version the user saw
+    is not known any more, or the object is gone)."""
+
+    def __init__(
+        self, current: Model | None, expected: int, actual: int, fields: tuple[str, ...] = ()
+    ) -> None:
+        detail = f" ({', '.join(fields)} changed meanwhile)" if fields else ""
+        super().__init__(f"expected version {expected}, found {actual}{detail}")
         self.current = current
         self.expected = expected
         self.actual = actual
+        self.fields = tuple(fields)
+
+
+class ArticleApproved(PermissionDenied):
+    """The sentence's article is approved: nothing on it changes until an editor reopens it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This article is approved and read-only; an editor must reopen it before it can change."
+        )
+
+
+class NotYours(PermissionDenied):
+    """Only the author of a claim or evidence link, or an editor, may edit or delete it."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"Only the person who added this {what}, or an editor, may change it.")
 
 
 class NothingToUndo(Exception):
@@ -60,20 +100,86 @@ def fact_check_version(fact_check: FactCheck | None) -> int:
     return fact_check.version if fact_check else 0
 
 
+def require_not_approved(article_id: int) -> None:
+    """Raise ``ArticleApproved`` when the article is approved. The review row is locked, so
+    an approval and a write on the same article queue instead of crossing."""
+    state = (
+        ArticleReview.objects.select_for_update()
+        .filter(article_id=article_id)
+        .values_list("state", flat=True)
+        .first()
+    )
+    if state == ArticleReview.State.APPROVED:
+        raise ArticleApproved()
+
+
 def _lock(sentence: Sentence) -> tuple[Sentence, FactCheck | None]:
     locked = Sentence.objects.select_for_update().select_related("article").get(pk=sentence.pk)
     fact_check = FactCheck.objects.select_for_update().filter(sentence=locked).first()
+    require_not_approved(locked.article_id)
     return locked, fact_check
 
 
-def _checked(sentence: Sentence, expected_version: int) -> tuple[Sentence, FactCheck]:
+def merge_changes(
+    current: Model | None,
+    *,
+    expected: int,
+    actual: int,
+    changes: dict[str, Any],
+    base: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The fields of ``changes`` to write on ``current`` (version ``actual``) for a user who
+    saw version ``expected``, whose values then were ``base``.
+
+    Same version: all of ``changes``. Otherwise only the fields the user changed from
+    ``base``; ``StaleVersion`` naming the fields someone else also changed, to another
+    value, and when ``base`` is unknown (``None``).
+    """
+    if actual == expected:
+        return dict(changes)
+    if base is None:
+        raise StaleVersion(current, expected, actual)
+    mine = {name: value for name, value in changes.items() if value != base[name]}
+    now = {name: getattr(current, name) if current else base[name] for name in changes}
+    clash = tuple(
+        name for name, value in mine.items() if now[name] != base[name] and now[name] != value
+    )
+    if clash:
+        raise StaleVersion(current, expected, actual, clash)
+    return mine
+
+
+def _version_values(model: type[Model], pk: int, version: int, fields: tuple[str, ...]):
+    """The values ``fields`` had at ``version`` of row ``pk``, from its history (None if
+    that version left no history row)."""
+    record = (
+        model.history.filter(id=pk, version=version)
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    return {name: getattr(record, name) for name in fields} if record else None
+
+
+def _checked(
+    sentence: Sentence, expected_version: int, changes: dict[str, Any]
+) -> tuple[Sentence, FactCheck, dict[str, Any]]:
+    """The locked sentence and fact check, and the fields of ``changes`` to write on it
+    (merged with changes made since ``expected_version``)."""
     locked, fact_check = _lock(sentence)
     actual = fact_check_version(fact_check)
     if actual != expected_version:
-        raise StaleVersion(fact_check, expected_version, actual)
+        if expected_version == 0:
+            base = dict(_FACT_CHECK_DEFAULTS)
+        elif fact_check is None:
+            base = None
+        else:
+            base = _version_values(FactCheck, fact_check.pk, expected_version, FACT_CHECK_FIELDS)
+        changes = merge_changes(
+            fact_check, expected=expected_version, actual=actual, changes=changes, base=base
+        )
     if fact_check is None:
         fact_check = FactCheck(sentence=locked, article_id=locked.article_id, version=0)
-    return locked, fact_check
+    return locked, fact_check, changes
 
 
 def _save(obj: Any, user: Any, reason: str | None = None) -> None:
@@ -100,8 +206,15 @@ def set_status(*, sentence: Sentence, status: str, user: Any, expected_version: 
         raise ValidationError(
             "Unknown status %(status)s", code="invalid", params={"status": status}
         )
-    _, fact_check = _checked(sentence, expected_version)
-    fact_check.status = status
+    _, fact_check, changes = _checked(sentence, expected_version, {"status": status})
+    return _apply(fact_check, changes, user)
+
+
+def _apply(fact_check: FactCheck, changes: dict[str, Any], user: Any) -> FactCheck:
+    if "assignee_id" in changes:
+        check_assignment(user=user, fact_check=fact_check, target_id=changes["assignee_id"])
+    for name, value in changes.items():
+        setattr(fact_check, name, value)
     return _write_fact_check(fact_check, user)
 
 
@@ -116,11 +229,9 @@ def assign_sentence(
     (``PermissionDenied``) or take a sentence from the person it is assigned to
     (``AssignedToSomeoneElse``). The rule is checked on the locked row.
     """
-    _, fact_check = _checked(sentence, expected_version)
     target = assignee.pk if assignee else None
-    check_assignment(user=user, fact_check=fact_check, target_id=target)
-    fact_check.assignee_id = target
-    return _write_fact_check(fact_check, user)
+    _, fact_check, changes = _checked(sentence, expected_version, {"assignee_id": target})
+    return _apply(fact_check, changes, user)
 
 
 def check_assignment(*, user: Any, fact_check: FactCheck, target_id: int | None) -> None:
@@ -142,10 +253,55 @@ def save_verdict(
     *, sentence: Sentence, verdict: str, note: str, user: Any, expected_version: int
 ) -> FactCheck:
     """Set the verdict summary and the note of ``sentence``'s fact check."""
-    _, fact_check = _checked(sentence, expected_version)
-    fact_check.verdict = verdict
-    fact_check.note = note
-    return _write_fact_check(fact_check, user)
+    _, fact_check, changes = _checked(
+        sentence, expected_version, {"verdict": verdict, "note": note}
+    )
+    return _apply(fact_check, changes, user)
+
+
+@transaction.atomic
+def update_fact_check(
+    *, sentence: Sentence, user: Any, expected_version: int, **values: Any
+) -> FactCheck:
+    """Change any of ``status``, ``assignee`` (a user or ``None``), ``verdict`` and ``note``
+    of ``sentence``'s fact check at once (the admin's change form).
+
+    Same lock, merge, assignment rule and history row as the single-field writes;
+    ``ValidationError`` for an unknown field or status.
+    """
+    changes: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "assignee":
+            changes["assignee_id"] = value.pk if value else None
+        elif name in ("status", "verdict", "note"):
+            changes[name] = value
+        else:
+            raise ValidationError(f"{name} is not a fact-check field.", code="invalid")
+    if "status" in changes and changes["status"] not in FactCheck.Status.values:
+        raise ValidationError("Unknown status.", code="invalid")
+    _, fact_check, changes = _checked(sentence, expected_version, changes)
+    return _apply(fact_check, changes, user)
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def dry_run(write: Any, **arguments: Any) -> StaleVersion | None:
+    """Run the service function ``write`` and roll it back: the ``StaleVersion`` it would
+    raise, or ``None`` when it would succeed (other errors propagate).
+
+    For forms that must report a conflict before they save (the admin's change forms):
+    inside the caller's transaction the rows it locked stay locked, so the real write
+    that follows meets the same state."""
+    try:
+        with transaction.atomic():
+            write(**arguments)
+            raise _RolledBack
+    except _RolledBack:
+        return None
+    except StaleVersion as error:
+        return error
 
 
 def claim_anchor(text: str, start: int, end: int) -> dict[str, str]:
@@ -173,7 +329,8 @@ def add_claim(
 
     ``claimant`` ``None`` takes the attribution suggestion. Stores the quote with
     ``CONTEXT_CHARS`` of prefix/suffix. Raises ``ValidationError`` for a span outside the
-    sentence or one made of whitespace only.
+    sentence or one made of whitespace only. The same claim by the same user within
+    ``DUPLICATE_WINDOW`` (a double submit) returns the first one and writes nothing.
     """
     locked, _ = _lock(sentence)
     text = locked.article.raw_text
@@ -189,6 +346,18 @@ def add_claim(
         raise ValidationError("The claim is empty.", code="empty")
     if claimant is None:
         claimant = suggest_claimant(text[locked.start : locked.end]) or ""
+    twice = Claim.objects.filter(
+        sentence=locked,
+        start=start,
+        end=end,
+        claimant=claimant,
+        claim_type=claim_type,
+        note=note,
+        created_by=user,
+        created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+    ).first()
+    if twice is not None:
+        return twice  # the same form sent twice: one claim
     claim = Claim(
         sentence=locked,
         article_id=locked.article_id,
@@ -209,16 +378,51 @@ def add_claim(
 def edit_claim(
     *, claim: Claim, claimant: str, claim_type: str, note: str, user: Any, expected_version: int
 ) -> Claim:
-    """Change a claim's claimant, type and note; ``StaleVersion`` if it changed meanwhile."""
-    _lock(claim.sentence)
-    current = Claim.objects.select_for_update().get(pk=claim.pk)
-    if current.version != expected_version:
-        raise StaleVersion(current, expected_version, current.version)
-    current.claimant, current.claim_type, current.note = claimant, claim_type, note
+    """Change a claim's claimant, type and note (its author or an editor: ``NotYours``);
+    merged like a fact check: ``StaleVersion`` if someone changed the same field meanwhile."""
+    current = _locked_claim(claim, user, expected_version)
+    changes = _merged(
+        Claim,
+        current,
+        expected_version,
+        {"claimant": claimant, "claim_type": claim_type, "note": note},
+    )
+    for name, value in changes.items():
+        setattr(current, name, value)
     current.full_clean()
     current.version += 1
     _save(current, user)
     return current
+
+
+def _locked_claim(claim: Claim, user: Any, expected_version: int) -> Claim:
+    _lock(claim.sentence)
+    current = Claim.objects.select_for_update().filter(pk=claim.pk).first()
+    if current is None:
+        raise StaleVersion(None, expected_version, 0)
+    if current.created_by_id != user.pk and not can_assign_others(user):
+        raise NotYours("claim")
+    return current
+
+
+def _merged(model, current, expected_version: int, changes: dict[str, Any]) -> dict[str, Any]:
+    base = None
+    if current.version != expected_version:
+        base = _version_values(model, current.pk, expected_version, tuple(changes))
+    return merge_changes(
+        current, expected=expected_version, actual=current.version, changes=changes, base=base
+    )
+
+
+@transaction.atomic
+def delete_claim(*, claim: Claim, user: Any, expected_version: int) -> None:
+    """Delete a claim (its author or an editor); the deletion is a history row.
+    ``StaleVersion`` if the claim changed (or went) since the user saw it."""
+    current = _locked_claim(claim, user, expected_version)
+    if current.version != expected_version:
+        raise StaleVersion(current, expected_version, current.version)
+    current._history_user = user
+    current.delete()
 
 
 @transaction.atomic
@@ -227,12 +431,21 @@ def add_evidence(
 ) -> Evidence:
     """Attach an evidence link to ``sentence``'s fact check (created, unchecked, if missing).
 
-    ``url`` must be http or https (``ValidationError`` otherwise).
+    ``url`` must be http or https (``ValidationError`` otherwise). The same URL from the
+    same user within ``DUPLICATE_WINDOW`` (a double submit) returns the first row.
     """
     locked, fact_check = _lock(sentence)
     if fact_check is None:
         fact_check = FactCheck(sentence=locked, article_id=locked.article_id, version=0)
         _write_fact_check(fact_check, user)
+    twice = Evidence.objects.filter(
+        fact_check=fact_check,
+        url=url,
+        added_by=user,
+        created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+    ).first()
+    if twice is not None:
+        return twice  # the same link sent twice: one evidence row
     evidence = Evidence(
         fact_check=fact_check,
         url=url,
@@ -244,6 +457,50 @@ def add_evidence(
     evidence.full_clean()
     _save(evidence, user)
     return evidence
+
+
+def _locked_evidence(evidence: Evidence, user: Any, expected_version: int) -> Evidence:
+    sentence = Sentence.objects.get(fact_check__evidence=evidence.pk)
+    _lock(sentence)
+    current = Evidence.objects.select_for_update().filter(pk=evidence.pk).first()
+    if current is None:
+        raise StaleVersion(None, expected_version, 0)
+    if current.added_by_id != user.pk and not can_assign_others(user):
+        raise NotYours("evidence link")
+    return current
+
+
+@transaction.atomic
+def edit_evidence(
+    *,
+    evidence: Evidence,
+    user: Any,
+    expected_version: int,
+    url: str,
+    title: str = "",
+    stance: str = "",
+    note: str = "",
+) -> Evidence:
+    """Change an evidence link's URL, title, stance and note (its author or an editor:
+    ``NotYours``); merged field by field like a fact check (``StaleVersion``)."""
+    current = _locked_evidence(evidence, user, expected_version)
+    values = {"url": url, "title": title, "stance": stance or current.stance, "note": note}
+    for name, value in _merged(Evidence, current, expected_version, values).items():
+        setattr(current, name, value)
+    current.full_clean()
+    current.version += 1
+    _save(current, user)
+    return current
+
+
+@transaction.atomic
+def delete_evidence(*, evidence: Evidence, user: Any, expected_version: int) -> None:
+    """Delete an evidence link (its author or an editor); the deletion is a history row."""
+    current = _locked_evidence(evidence, user, expected_version)
+    if current.version != expected_version:
+        raise StaleVersion(current, expected_version, current.version)
+    current._history_user = user
+    current.delete()
 
 
 @dataclass(frozen=True)
@@ -323,7 +580,12 @@ def undo_last_change(*, sentence: Sentence, user: Any, expected_version: int) ->
     ``NothingToUndo`` when no change of the user is left and ``AssignedToSomeoneElse`` when
     reverting an assignment would take the sentence from the person who holds it now.
     """
-    _, fact_check = _checked(sentence, expected_version)
+    locked, fact_check = _lock(sentence)
+    actual = fact_check_version(fact_check)
+    if actual != expected_version:
+        raise StaleVersion(fact_check, expected_version, actual)
+    if fact_check is None:
+        fact_check = FactCheck(sentence=locked, article_id=locked.article_id, version=0)
     change = last_undoable_change(sentence, user)
     if change is None:
         raise NothingToUndo()
@@ -357,11 +619,17 @@ def undo_last_change(*, sentence: Sentence, user: Any, expected_version: int) ->
             claim.version += 1
             _save(claim, user, reason)
     else:
-        evidence = Evidence.objects.filter(pk=change.record.id).first()
+        evidence = Evidence.objects.select_for_update().filter(pk=change.record.id).first()
         if evidence is None:
             raise NothingToUndo()
-        evidence._history_user, evidence._change_reason = user, reason
-        evidence.delete()
+        if previous is None:
+            evidence._history_user, evidence._change_reason = user, reason
+            evidence.delete()
+        else:
+            for name in EVIDENCE_FIELDS:
+                setattr(evidence, name, getattr(previous, name))
+            evidence.version += 1
+            _save(evidence, user, reason)
     return change
 
 

@@ -3,13 +3,14 @@ fact-checked (status, assignee, verdict, claims, evidence, history).
 
 Writes go through ``annotations.services``; with htmx the panel is re-rendered in place
 (``sentence_panel.html#panel``), without JavaScript a write redirects back to the page.
-A stale write (the sentence changed since the user loaded it) gets 409 and the panel with
-the current state.
+A stale write (someone changed the same field since the user loaded it) gets 409 and the
+panel with the current state beside the user's own input, which stays in the form; a
+write on an approved article gets 409 and says an editor must reopen it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,23 +19,24 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from annotations import flagging, services
+from annotations import flagging, review, services
 from annotations.article_html import SentenceRow, article_html, marks_for
 from annotations.forms import (
     AssignForm,
     ClaimEditForm,
     ClaimForm,
+    EvidenceEditForm,
     EvidenceForm,
     StatusForm,
     VerdictForm,
     VersionMixin,
 )
-from annotations.models import ArtifactFlag, Claim, Evidence, FactCheck
+from annotations.models import ArticleReview, ArtifactFlag, Claim, Evidence, FactCheck
 from annotations.rollups import article_counts
 from newsroom.models import Article, Block, Sentence
 from newsroom.text.attribution import suggest_claimant
@@ -111,6 +113,13 @@ def _timeline(sentence: Sentence, fact_check: FactCheck | None) -> list[dict[str
             what = f"Evidence {r.title or r.url}"
             if r.history_type == "-":
                 changes = [("Evidence", r.url, "removed")]
+            elif r.history_type == "~" and before is not None:
+                for field in services.EVIDENCE_FIELDS:
+                    a, b = getattr(before, field), getattr(r, field)
+                    if a != b:
+                        changes.append(("Evidence " + field, a or "—", b or "—"))
+                if not changes:
+                    continue
             else:
                 changes = [("Evidence", "—", f"{r.stance}: {r.url}")]
         entries.append(
@@ -126,7 +135,41 @@ def _timeline(sentence: Sentence, fact_check: FactCheck | None) -> list[dict[str
     return entries
 
 
-def _conflict_author(current: FactCheck | Claim | None) -> dict[str, Any]:
+FIELD_LABELS = {
+    "status": "Status",
+    "assignee_id": "Assignee",
+    "verdict": "Verdict summary",
+    "note": "Note",
+    "claimant": "Claimant",
+    "claim_type": "Claim type",
+    "url": "URL",
+    "title": "Title",
+    "stance": "Stance",
+}
+
+
+def conflict_rows(
+    current: Any, fields: Iterable[str], yours: dict[str, Any]
+) -> list[tuple[str, str, str]]:
+    """(label, current value, the user's value) of each field both people changed."""
+    rows = []
+    for name in fields:
+        now, mine = (getattr(current, name, "") if current else ""), yours.get(name, "")
+        if name == "status":
+            now, mine = FactCheck.Status(now).label, FactCheck.Status(mine).label
+        elif name == "assignee_id":
+            users = dict(
+                get_user_model().objects.filter(pk__in=[now, mine]).values_list("pk", "username")
+            )
+            now, mine = users.get(now, "nobody"), users.get(mine, "nobody")
+        elif name in ("claim_type", "stance") and current is not None:
+            choices = dict(type(current)._meta.get_field(name).choices)
+            now, mine = choices.get(now, now), choices.get(mine, mine)
+        rows.append((FIELD_LABELS.get(name, name), str(now or "—"), str(mine or "—")))
+    return rows
+
+
+def _conflict_author(current: FactCheck | Claim | Evidence | None) -> dict[str, Any]:
     """Who made the change that won, and when (for the 409 panel)."""
     if current is None:
         return {}
@@ -149,12 +192,16 @@ def panel_context(
     sentence: Sentence,
     *,
     forms: dict[str, Any] | None = None,
-    conflict: FactCheck | Claim | None = None,
+    conflict: FactCheck | Claim | Evidence | None = None,
+    conflict_fields: list[tuple[str, str, str]] | None = None,
     message: str = "",
 ) -> dict[str, Any]:
-    """Everything the side panel shows for ``sentence`` (article loaded), in ~8 queries."""
+    """Everything the side panel shows for ``sentence`` (article and its review loaded),
+    in ~8 queries. On an approved article nobody gets write forms."""
     forms = forms or {}
     article = sentence.article
+    article_review = getattr(article, "review", None)
+    approved = bool(article_review and article_review.state == ArticleReview.State.APPROVED)
     fact_check = (
         FactCheck.objects.select_related("assignee", "updated_by").filter(sentence=sentence).first()
     )
@@ -173,8 +220,9 @@ def panel_context(
     after = [s for s in around if s.position > sentence.position]
     claims = list(sentence.claims.order_by("start", "pk"))
     evidence = list(fact_check.evidence.select_related("added_by")) if fact_check else []
-    can_change = services.can_change(request.user)
-    can_assign = services.can_assign_others(request.user)
+    can_change = services.can_change(request.user) and not approved
+    can_assign = services.can_assign_others(request.user) and not approved
+    user_pk = request.user.pk
     status = fact_check.status if fact_check else FactCheck.Status.UNCHECKED
     sentence_text = text[sentence.start : sentence.end]
     suggestion = suggest_claimant(sentence_text) or ""
@@ -194,6 +242,7 @@ def panel_context(
         "claims": [
             {
                 "claim": c,
+                "mine": can_change and (can_assign or c.created_by_id == user_pk),
                 "form": forms.get(f"claim-{c.pk}")
                 or ClaimEditForm(
                     instance=c, initial={"version": c.version}, prefix=f"claim-{c.pk}"
@@ -201,11 +250,25 @@ def panel_context(
             }
             for c in claims
         ],
-        "evidence": evidence,
+        "evidence": [
+            {
+                "ev": e,
+                "mine": can_change and (can_assign or e.added_by_id == user_pk),
+                "form": forms.get(f"evidence-{e.pk}")
+                or EvidenceEditForm(
+                    instance=e, initial={"version": e.version}, prefix=f"evidence-{e.pk}"
+                ),
+            }
+            for e in evidence
+        ],
+        "approved": approved,
+        "article_review": article_review,
         "timeline": _timeline(sentence, fact_check),
         "can_change": can_change,
         "can_assign": can_assign,
         "conflict": conflict,
+        "conflict_fields": conflict_fields or [],
+        "kept_input": bool(forms),
         **_conflict_author(conflict),
         "message": message,
         "suggestion": suggestion,
@@ -230,7 +293,7 @@ def panel_context(
 
 
 def _sentence(pk: int) -> Sentence:
-    return get_object_or_404(Sentence.objects.select_related("article"), pk=pk)
+    return get_object_or_404(Sentence.objects.select_related("article__review__changed_by"), pk=pk)
 
 
 def _page_url(sentence: Sentence) -> str:
@@ -244,7 +307,9 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sentence given by ``?s=`` (or ``?sentence=``; default: the first one of the part). A
     long article is shown in parts of ``NEWSROOM_ARTICLE_PAGE_SENTENCES`` sentences: the
     part holding the selected sentence, or ``?part=`` (from 1)."""
-    article = get_object_or_404(Article.objects.select_related("source"), pk=pk)
+    article = get_object_or_404(
+        Article.objects.select_related("source", "review__changed_by"), pk=pk
+    )
     selected = request.GET.get("s") or request.GET.get("sentence")
     return _render_page(request, article, selected, part=request.GET.get("part"))
 
@@ -446,6 +511,7 @@ def _render_page(
     )
     wanted = str(selected_pk or "")
     row = next((s for s in sentences if str(s.pk) == wanted), sentences[0] if sentences else None)
+    progress = article_counts(article)
     context = {
         "article": article,
         "article_html": article_html(
@@ -459,7 +525,8 @@ def _render_page(
         ),
         "part": window,
         "title_block": any(b.role == Block.Role.TITLE for b in blocks),
-        "progress": article_counts(article),
+        "progress": progress,
+        **_workflow_context(request, article, progress),
         "status_keys": STATUS_KEYS,
         "flag_kinds": ArtifactFlag._meta.get_field("kind").choices,
         "can_flag": request.user.has_perm("annotations.change_artifactflag"),
@@ -472,6 +539,24 @@ def _render_page(
         )
         context.update(panel_context(request, selected, **panel))
     return render(request, "annotations/article_detail.html", context, status=status)
+
+
+def _workflow_context(request: HttpRequest, article: Article, progress: Any) -> dict[str, Any]:
+    """The workflow box: state, latest decision, the user's moves (with the guard's
+    reasons) and the last workflow moves; one query (the history)."""
+    article_review = getattr(article, "review", None)
+    state = article_review.state if article_review else ArticleReview.State.NEW
+    return {
+        "article_review": article_review,
+        "workflow_state": state,
+        "workflow_label": ArticleReview.State(state).label,
+        "workflow_moves": review.available_moves(state=state, progress=progress, user=request.user),
+        "workflow_history": list(
+            ArticleReview.history.filter(article_id=article.pk)
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")[:10]
+        ),
+    }
 
 
 def _respond(
@@ -490,9 +575,44 @@ def _respond(
 
 
 def _conflict(
-    request: HttpRequest, sentence: Sentence, error: services.StaleVersion
+    request: HttpRequest,
+    sentence: Sentence,
+    error: services.StaleVersion,
+    keep: Callable[[int], dict[str, Any]] | None = None,
+    yours: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    return _respond(request, sentence, status=409, conflict=error.current)
+    """The 409 panel: the current state, the fields both people changed (theirs beside
+    the user's), and the user's input kept in its form (``keep(current_version)``: saving
+    it again then replaces theirs)."""
+    rows = conflict_rows(error.current, error.fields, yours or {})
+    forms = keep(error.actual) if keep and error.current is not None else None
+    return _respond(
+        request, sentence, status=409, conflict=error.current, conflict_fields=rows, forms=forms
+    )
+
+
+def _with_version(data: QueryDict, name: str, version: int) -> QueryDict:
+    data = data.copy()
+    data[name] = str(version)
+    return data
+
+
+def _write(
+    request: HttpRequest,
+    sentence: Sentence,
+    write: Callable[[], Any],
+    keep: Callable[[int], dict[str, Any]] | None = None,
+    yours: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Run one service write and answer with the panel: 409 for a conflict (input kept), an
+    approved article or someone else's sentence; 403 for someone else's claim/evidence."""
+    try:
+        write()
+    except services.StaleVersion as error:
+        return _conflict(request, sentence, error, keep, yours)
+    except (services.ArticleApproved, services.AssignedToSomeoneElse) as error:
+        return _respond(request, sentence, status=409, message=str(error))
+    return _respond(request, sentence)
 
 
 @require_GET
@@ -513,16 +633,18 @@ def sentence_status(request: HttpRequest, pk: int) -> HttpResponse:
     form = StatusForm(request.POST)
     if not form.is_valid():
         return _respond(request, sentence, status=422, message="Choose a status.")
-    try:
-        services.set_status(
+    data = form.cleaned_data
+    return _write(
+        request,
+        sentence,
+        lambda: services.set_status(
             sentence=sentence,
-            status=form.cleaned_data["status"],
+            status=data["status"],
             user=request.user,
-            expected_version=form.cleaned_data["version"],
-        )
-    except services.StaleVersion as error:
-        return _conflict(request, sentence, error)
-    return _respond(request, sentence)
+            expected_version=data["version"],
+        ),
+        yours={"status": data["status"]},
+    )
 
 
 @require_POST
@@ -532,18 +654,18 @@ def sentence_assign(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssignForm(request.POST)
     if not form.is_valid():
         return _respond(request, sentence, status=422, message="Choose someone to assign.")
-    try:
-        services.assign_sentence(
+    data = form.cleaned_data
+    return _write(
+        request,
+        sentence,
+        lambda: services.assign_sentence(
             sentence=sentence,
-            assignee=form.cleaned_data["assignee"],
+            assignee=data["assignee"],
             user=request.user,
-            expected_version=form.cleaned_data["version"],
-        )
-    except services.StaleVersion as error:
-        return _conflict(request, sentence, error)
-    except services.AssignedToSomeoneElse as error:
-        return _respond(request, sentence, status=409, message=str(error))
-    return _respond(request, sentence)
+            expected_version=data["version"],
+        ),
+        yours={"assignee_id": data["assignee"].pk if data["assignee"] else None},
+    )
 
 
 @require_POST
@@ -553,17 +675,22 @@ def sentence_verdict(request: HttpRequest, pk: int) -> HttpResponse:
     form = VerdictForm(request.POST)
     if not form.is_valid():
         return _respond(request, sentence, status=422, forms={"verdict": form})
-    try:
-        services.save_verdict(
+    data = form.cleaned_data
+    return _write(
+        request,
+        sentence,
+        lambda: services.save_verdict(
             sentence=sentence,
-            verdict=form.cleaned_data["verdict"],
-            note=form.cleaned_data["note"],
+            verdict=data["verdict"],
+            note=data["note"],
             user=request.user,
-            expected_version=form.cleaned_data["version"],
-        )
-    except services.StaleVersion as error:
-        return _conflict(request, sentence, error)
-    return _respond(request, sentence)
+            expected_version=data["version"],
+        ),
+        keep=lambda version: {
+            "verdict": VerdictForm(_with_version(request.POST, "version", version))
+        },
+        yours=data,
+    )
 
 
 @require_POST
@@ -579,6 +706,8 @@ def sentence_undo(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except services.StaleVersion as error:
         return _conflict(request, sentence, error)
+    except services.ArticleApproved as error:
+        return _respond(request, sentence, status=409, message=str(error))
     except services.NothingToUndo:
         return _respond(request, sentence, message="Nothing of yours to undo on this sentence.")
     except services.AssignedToSomeoneElse as error:
@@ -604,6 +733,8 @@ def claim_add(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             form.add_error(None, error)
+        except services.ArticleApproved as error:
+            return _respond(request, sentence, status=409, message=str(error))
         else:
             return _respond(request, sentence)
     return _respond(request, sentence, status=422, forms={"claim": form})
@@ -612,24 +743,56 @@ def claim_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required("annotations.change_claim", raise_exception=True)
 def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = get_object_or_404(Claim.objects.select_related("sentence__article"), pk=pk)
+    claim = get_object_or_404(
+        Claim.objects.select_related("sentence__article__review__changed_by"), pk=pk
+    )
     sentence = claim.sentence
     prefix = f"claim-{claim.pk}"
     form = ClaimEditForm(request.POST, instance=Claim(sentence=sentence), prefix=prefix)
-    if form.is_valid():
-        try:
-            services.edit_claim(
-                claim=claim,
-                claimant=form.cleaned_data["claimant"],
-                claim_type=form.cleaned_data["claim_type"],
-                note=form.cleaned_data["note"],
-                user=request.user,
-                expected_version=form.cleaned_data["version"],
+    if not form.is_valid():
+        return _respond(request, sentence, status=422, forms={prefix: form})
+    data = form.cleaned_data
+    return _write(
+        request,
+        sentence,
+        lambda: services.edit_claim(
+            claim=claim,
+            claimant=data["claimant"],
+            claim_type=data["claim_type"],
+            note=data["note"],
+            user=request.user,
+            expected_version=data["version"],
+        ),
+        keep=lambda version: {
+            prefix: ClaimEditForm(
+                _with_version(request.POST, f"{prefix}-version", version),
+                instance=Claim(sentence=sentence),
+                prefix=prefix,
             )
-        except services.StaleVersion as error:
-            return _conflict(request, sentence, error)
-        return _respond(request, sentence)
-    return _respond(request, sentence, status=422, forms={prefix: form})
+        },
+        yours=data,
+    )
+
+
+@require_POST
+@permission_required("annotations.delete_claim", raise_exception=True)
+def claim_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a claim (its author or an editor), with the version the user saw."""
+    claim = get_object_or_404(
+        Claim.objects.select_related("sentence__article__review__changed_by"), pk=pk
+    )
+    form = VersionMixin(request.POST)
+    if not form.is_valid():
+        return _respond(
+            request, claim.sentence, status=422, message="Reload the page and try again."
+        )
+    return _write(
+        request,
+        claim.sentence,
+        lambda: services.delete_claim(
+            claim=claim, user=request.user, expected_version=form.cleaned_data["version"]
+        ),
+    )
 
 
 @require_POST
@@ -637,14 +800,74 @@ def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     sentence = _sentence(pk)
     form = EvidenceForm(request.POST, prefix="evidence")
-    if form.is_valid():
-        services.add_evidence(
+    if not form.is_valid():
+        return _respond(request, sentence, status=422, forms={"evidence": form})
+    data = form.cleaned_data
+    return _write(
+        request,
+        sentence,
+        lambda: services.add_evidence(
             sentence=sentence,
             user=request.user,
-            url=form.cleaned_data["url"],
-            title=form.cleaned_data["title"],
-            stance=form.cleaned_data["stance"],
-            note=form.cleaned_data["note"],
+            url=data["url"],
+            title=data["title"],
+            stance=data["stance"],
+            note=data["note"],
+        ),
+    )
+
+
+def _evidence(pk: int) -> Evidence:
+    evidence = get_object_or_404(Evidence.objects.select_related("fact_check"), pk=pk)
+    evidence.sentence = _sentence(evidence.fact_check.sentence_id)
+    return evidence
+
+
+@require_POST
+@permission_required("annotations.change_evidence", raise_exception=True)
+def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an evidence link (its author or an editor); merged like a fact check."""
+    evidence = _evidence(pk)
+    prefix = f"evidence-{evidence.pk}"
+    form = EvidenceEditForm(request.POST, prefix=prefix)
+    if not form.is_valid():
+        return _respond(request, evidence.sentence, status=422, forms={prefix: form})
+    data = form.cleaned_data
+    return _write(
+        request,
+        evidence.sentence,
+        lambda: services.edit_evidence(
+            evidence=evidence,
+            user=request.user,
+            expected_version=data["version"],
+            url=data["url"],
+            title=data["title"],
+            stance=data["stance"],
+            note=data["note"],
+        ),
+        keep=lambda version: {
+            prefix: EvidenceEditForm(
+                _with_version(request.POST, f"{prefix}-version", version), prefix=prefix
+            )
+        },
+        yours=data,
+    )
+
+
+@require_POST
+@permission_required("annotations.delete_evidence", raise_exception=True)
+def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete an evidence link (its author or an editor), with the version the user saw."""
+    evidence = _evidence(pk)
+    form = VersionMixin(request.POST)
+    if not form.is_valid():
+        return _respond(
+            request, evidence.sentence, status=422, message="Reload the page and try again."
         )
-        return _respond(request, sentence)
-    return _respond(request, sentence, status=422, forms={"evidence": form})
+    return _write(
+        request,
+        evidence.sentence,
+        lambda: services.delete_evidence(
+            evidence=evidence, user=request.user, expected_version=form.cleaned_data["version"]
+        ),
+    )

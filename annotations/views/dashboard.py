@@ -22,7 +22,7 @@ PAGE_SIZE = 25
 QUEUE_SIZE = 50
 RECENT_SIZE = 15
 # What a list row needs besides the roll-ups (the raw text is not shown).
-LIST_BASE = Article.objects.select_related("source", "review").defer("raw_text")
+LIST_BASE = Article.objects.select_related("source", "review__changed_by").defer("raw_text")
 
 
 class ArticleFilterForm(forms.Form):
@@ -51,10 +51,14 @@ def filter_articles(qs: QuerySet[Article], data: dict, user) -> QuerySet[Article
     return qs
 
 
-def _with_progress_objects(articles) -> list[Article]:
+def _with_progress_objects(articles, user) -> list[Article]:
+    """Each article with its ``progress`` and the workflow ``moves`` ``user`` may make."""
     articles = list(articles)
     for article in articles:
         article.progress = rollups.Progress.of(article)
+        article.moves = review.available_moves(
+            state=article.workflow_state, progress=article.progress, user=user
+        )
     return articles
 
 
@@ -85,7 +89,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     articles = filter_articles(Article.objects.all(), data, request.user)
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = _with_progress_objects(
-        rollups.page_with_progress(page.object_list, LIST_BASE.all())
+        rollups.page_with_progress(page.object_list, LIST_BASE.all()), request.user
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -122,7 +126,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             )
         )
     waiting = waiting.order_by("-review__changed_at", "-imported_at")[:PAGE_SIZE]
-    waiting = _with_progress_objects(rollups.page_with_progress(waiting, LIST_BASE.all()))
+    waiting = _with_progress_objects(
+        rollups.page_with_progress(waiting, LIST_BASE.all()), request.user
+    )
     recent = (
         FactCheck.history.select_related("history_user")
         .annotate(
@@ -141,12 +147,14 @@ ACTIONS = {
     "send": (review.SEND_PERMISSION, "Sent to review."),
     "approve": (review.APPROVE_PERMISSION, "Approved."),
     "request_changes": (review.APPROVE_PERMISSION, "Changes requested."),
+    "reopen": (review.APPROVE_PERMISSION, "Reopened: back in review."),
 }
 
 
 @require_POST
 def article_review(request: HttpRequest, pk: int) -> HttpResponse:
-    """Move an article through the workflow: action = send, approve or request_changes."""
+    """Move an article through the workflow: action = send, approve, request_changes or
+    reopen (the last two with ``reason``, an override with ``override_reason``)."""
     article = get_object_or_404(Article, pk=pk)
     action = request.POST.get("action", "")
     if action not in ACTIONS:
@@ -163,12 +171,14 @@ def article_review(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
                 override_reason=request.POST.get("override_reason", ""),
             )
+        elif action == "reopen":
+            review.reopen(article=article, user=request.user, reason=request.POST.get("reason", ""))
         else:
             review.request_changes(
                 article=article, user=request.user, reason=request.POST.get("reason", "")
             )
     except review.ReviewRefused as refused:
-        messages.error(request, f"“{article.title}” not changed: {refused}.")
+        messages.error(request, f"“{article.title}” not changed: {str(refused).rstrip('.')}.")
     else:
         messages.success(request, f"“{article.title}”: {done}")
     target = request.POST.get("next", "")

@@ -400,7 +400,10 @@ def test_send_and_request_changes_actions(editor_client):
     article = article_with_sentences(1)
     action(editor_client, "send_to_review", [article])
     assert state_of(article) == State.IN_REVIEW
-    action(editor_client, "request_changes", [article])
+    asked = action(editor_client, "request_changes", [article])
+    assert "Reason (required)" in asked.content.decode()
+    assert state_of(article) == State.IN_REVIEW
+    action(editor_client, "request_changes", [article], apply="1", reason="Source it")
     assert state_of(article) == State.CHANGES_REQUESTED
     response = action(editor_client, "request_changes", [article])
     assert state_of(article) == State.CHANGES_REQUESTED
@@ -561,7 +564,8 @@ def test_fact_check_admin_edit_bumps_version_and_keeps_history(editor_client, ed
     fc = check(article.sentence_list[0], S.TO_CHECK)
     url = reverse("admin:annotations_factcheck_change", args=[fc.pk])
     response = editor_client.post(
-        url, {"status": "accurate", "assignee": "", "verdict": "Fine", "note": ""}
+        url,
+        {"status": "accurate", "assignee": "", "verdict": "Fine", "note": "", "seen_version": 1},
     )
     assert response.status_code == 302
     fc.refresh_from_db()

@@ -64,16 +64,24 @@ def test_two_clients_same_sentence_one_wins_each_round(fact_checker, editor, slo
     sentence = article_with_sentences(2).sentence_list[0]
     url = reverse("annotations:sentence-status", args=[sentence.pk])
     clients = {"checker": _client(fact_checker), "editor": _client(editor)}
-    statuses = {"checker": "false", "editor": "accurate"}
+    # Each round both change the status to a new value (a write of the value already
+    # there changes nothing, so it would merge rather than conflict).
+    pairs = [("false", "accurate"), ("misleading", "opinion"), ("to_check", "no_claim")]
     wins = 0
     for round_number in range(ROUNDS):
         fact_check = FactCheck.objects.filter(sentence=sentence).first()
         seen = fact_check.version if fact_check else 0
+        checker, editor_status = pairs[round_number % len(pairs)]
+        statuses = {"checker": checker, "editor": editor_status}
         barrier = threading.Barrier(len(clients))
         results: dict[str, int] = {}
 
         def post(
-            name: str, barrier: threading.Barrier = barrier, seen: int = seen, results=results
+            name: str,
+            barrier: threading.Barrier = barrier,
+            seen: int = seen,
+            results=results,
+            statuses=statuses,
         ) -> None:
             try:
                 barrier.wait(timeout=10)

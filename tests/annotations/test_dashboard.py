@@ -126,7 +126,9 @@ def test_my_queue_lists_open_assigned_sentences(checker_client, fact_checker, ed
     assert [item.sentence_id for item in queue] == [s[0].pk]
     assert queue[0].text == "Sentence 0 is here."
     html = response.content.decode()
-    assert f"{reverse('annotations:article-detail', args=[article.pk])}#s-{s[0].pk}" in html
+    # ?s= makes the server open that sentence in the panel, #s- scrolls to it (issue 11.1)
+    detail = reverse("annotations:article-detail", args=[article.pk])
+    assert f"{detail}?s={s[0].pk}#s-{s[0].pk}" in html
 
 
 def _populate(n, assignee):
@@ -200,7 +202,8 @@ def test_dashboard_lists_recent_sentence_changes(viewer_client, fact_checker):
     html = response.content.decode()
     assert "fact_checker" in html
     assert "Recent &lt;b&gt;changes&lt;/b&gt;" in html
-    assert f"#s-{article.sentence_list[1].pk}" in html
+    pk = article.sentence_list[1].pk
+    assert f"?s={pk}#s-{pk}" in html
 
 
 @pytest.mark.parametrize("query", ["x" * 60_000, "a\x00b"])
