@@ -65,6 +65,8 @@ def test_nel_and_information_separators_do_not_end_a_line(char: str) -> None:
         ("\n\r", ["", "", ""]),  # LF then CR: two breaks
         ("\r\r\n", ["", "", ""]),  # CR, then CR LF
         ("a\r\nb\rc\nd\u2028e", ["a", "b", "c", "d", "e"]),  # mixed endings
+        ("a\r\nb\nc\r\n", ["a", "b", "c", ""]),  # Windows text with a stray LF
+        ("a\r\nb\r", ["a", "b", ""]),  # and with a CR alone at the end
         ("a\tb\xa0c", ["a\tb\xa0c"]),  # other whitespace is not a break
     ],
 )
