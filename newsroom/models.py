@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Count, F, Q
 from django.urls import reverse
 
+from newsroom.search import search_articles
+
 SAFE_URL_SCHEMES = ("http://", "https://")
 
 
@@ -39,13 +41,9 @@ class Source(models.Model):
 
 class ArticleQuerySet(models.QuerySet["Article"]):
     def search(self, query: str) -> ArticleQuerySet:
-        """Articles whose title, url or source name contain every word of ``query``."""
-        qs = self
-        for word in query.split():
-            qs = qs.filter(
-                Q(title__icontains=word) | Q(url__icontains=word) | Q(source__name__icontains=word)
-            )
-        return qs
+        """Articles holding every word of ``query`` in their title, url, source name or
+        text (full-text search on PostgreSQL, see ``newsroom.search``)."""
+        return search_articles(self, query)
 
     def with_sentence_count(self) -> ArticleQuerySet:
         return self.annotate(sentence_count=Count("sentences", distinct=True))
