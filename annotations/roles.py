@@ -23,8 +23,6 @@ _VIEW = [
     "annotations.view_claim",
     "annotations.view_evidence",
     "annotations.view_articlereview",
-    "newsroom.view_articlerevision",
-    "annotations.view_reanchor",
 ]
 _CHECK = [
     "annotations.add_factcheck",
@@ -80,10 +78,8 @@ def sync_roles(apps: Any) -> None:
             permissions = []
             for name in names:
                 app_label, codename = name.split(".")
-                # A permission of a model a later migration creates does not exist yet when
-                # an earlier migration syncs; that later migration syncs again.
-                permissions.extend(
-                    permission_model.objects.filter(
+                permissions.append(
+                    permission_model.objects.get(
                         content_type__app_label=app_label, codename=codename
                     )
                 )

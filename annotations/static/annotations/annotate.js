@@ -167,15 +167,18 @@
 
   // --- Help overlay. --------------------------------------------------------------
   let helpReturn = null;
+  // A native <dialog> opened with showModal(): the page behind is inert, so focus stays in.
   function openHelp() {
     helpReturn = document.activeElement;
-    help.hidden = false;
+    help.showModal();
     help.querySelector("[data-help-close]").focus();
   }
   function closeHelp() {
-    help.hidden = true;
-    if (helpReturn) helpReturn.focus();
+    if (help.open) help.close();
   }
+  help.addEventListener("close", () => {
+    if (helpReturn) helpReturn.focus();
+  });
   document.querySelectorAll("[data-help-open]").forEach((b) => b.addEventListener("click", openHelp));
   help.querySelector("[data-help-close]").addEventListener("click", closeHelp);
   help.addEventListener("click", (event) => {
@@ -198,7 +201,7 @@
 
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    if (!help.hidden) {
+    if (help.open) {
       if (event.key === "Escape") {
         event.preventDefault();
         closeHelp();
