@@ -297,3 +297,7 @@ class ArticleReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}: {self.get_state_display()}"
+
+
+# Re-anchoring on new revisions (issue 13), kept in its own module.
+from annotations.revision_models import Reanchor  # noqa: E402, F401

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
-from newsroom.signals import articles_imported
+from newsroom.signals import article_revised, articles_imported
 
 from .flagging import store_suggestions_many
+from .reanchor import reanchor_article
 
 
 @receiver(articles_imported, dispatch_uid="annotations.store_suggested_flags")
@@ -18,3 +19,13 @@ def store_suggested_flags(sender, *, items, **kwargs) -> None:
     (the importer retries its articles one by one).
     """
     store_suggestions_many(items)
+
+
+@receiver(article_revised, dispatch_uid="annotations.reanchor_revision")
+def reanchor_revision(sender, *, article, previous, findings=None, user=None, **kwargs) -> None:
+    """A re-import changed an article's text: move its claims, fact checks and decided
+    flags to the new revision (orphans for what cannot be placed), recompute the
+    detector's suggestions, reopen an approved article. Inside the revision's savepoint:
+    if this raises, the article keeps its previous text and the record fails.
+    """
+    reanchor_article(article=article, previous=previous, user=user, findings=findings)

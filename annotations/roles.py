@@ -23,6 +23,8 @@ _VIEW = [
     "annotations.view_claim",
     "annotations.view_evidence",
     "annotations.view_articlereview",
+    "newsroom.view_articlerevision",
+    "annotations.view_reanchor",
 ]
 _CHECK = [
     "annotations.add_factcheck",
@@ -78,8 +80,10 @@ def sync_roles(apps: Any) -> None:
             permissions = []
             for name in names:
                 app_label, codename = name.split(".")
-                permissions.append(
-                    permission_model.objects.get(
+                # A permission of a model a later migration creates does not exist yet when
+                # an earlier migration syncs; that later migration syncs again.
+                permissions.extend(
+                    permission_model.objects.filter(
                         content_type__app_label=app_label, codename=codename
                     )
                 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations.views import articles, dashboard, exports, flags
+from annotations.views import articles, dashboard, exports, flags, revisions
 
 app_name = "annotations"
 
@@ -20,6 +20,9 @@ urlpatterns: list = [
     path("evidence/<int:pk>/edit/", articles.evidence_edit, name="evidence-edit"),
     path("evidence/<int:pk>/delete/", articles.evidence_delete, name="evidence-delete"),
     path("articles/<int:pk>/review/", dashboard.article_review, name="article-review"),
+    path("articles/<int:pk>/revisions/", revisions.article_revisions, name="article-revisions"),
+    path("orphans/<int:pk>/place/", revisions.orphan_place, name="orphan-place"),
+    path("orphans/<int:pk>/discard/", revisions.orphan_discard, name="orphan-discard"),
     path("flags/<int:pk>/decide/", flags.flag_decide, name="flag-decide"),
     path("flags/<int:pk>/undo/", flags.flag_undo, name="flag-undo"),
     path("articles/<int:pk>/flags/decide/", flags.flag_decide_kind, name="flag-decide-kind"),

@@ -316,3 +316,70 @@ def place_all(
     """``place`` every anchor of ``old`` in ``new`` through one alignment."""
     alignment = align(old, new)
     return [place(alignment, anchor, threshold=threshold) for anchor in anchors]
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceChange:
+    """One row of a sentence diff: ``tag`` same, changed, inserted or deleted, with the
+    sentence's index and text on each side (None where it has none)."""
+
+    tag: str
+    old_index: int | None
+    new_index: int | None
+    old_text: str | None
+    new_text: str | None
+
+
+# Two sentences in the same changed run are one changed sentence from this similarity up.
+CHANGED_SIMILARITY = 60.0
+# New sentences looked at for each old one of a changed run (bounds a rewrite's cost).
+PAIR_WINDOW = 20
+
+
+def diff_sentences(old: Sequence[str], new: Sequence[str]) -> list[SentenceChange]:
+    """The sentences of two revisions compared in order (one alignment of the two lists).
+
+    Within a run that differs, each old sentence is paired, in order, with the first of
+    the next ``PAIR_WINDOW`` new ones at least ``CHANGED_SIMILARITY`` similar to it (a
+    corrected figure: *changed*); the rest are
+    *deleted* (only in ``old``) or *inserted* (only in ``new``). A moved sentence reads
+    as deleted at its old place and inserted at its new one.
+    """
+    rows: list[SentenceChange] = []
+    pending: list[int] | None = None
+
+    def flush(a1: int, a2: int, b1: int, b2: int) -> None:
+        j = b1
+        for i in range(a1, a2):
+            match = next(
+                (
+                    k
+                    for k in range(j, min(b2, j + PAIR_WINDOW))
+                    if similarity(old[i], new[k]) >= CHANGED_SIMILARITY
+                ),
+                None,
+            )
+            if match is None:
+                rows.append(SentenceChange("deleted", i, None, old[i], None))
+                continue
+            rows.extend(SentenceChange("inserted", None, k, None, new[k]) for k in range(j, match))
+            rows.append(SentenceChange("changed", i, match, old[i], new[match]))
+            j = match + 1
+        rows.extend(SentenceChange("inserted", None, k, None, new[k]) for k in range(j, b2))
+
+    for tag, a1, a2, b1, b2 in Indel.opcodes(list(old), list(new)):
+        if tag != "equal":
+            if pending is None:
+                pending = [a1, a2, b1, b2]
+            else:
+                pending[1], pending[3] = a2, b2
+            continue
+        if pending is not None:
+            flush(*pending)
+            pending = None
+        rows.extend(
+            SentenceChange("same", a1 + k, b1 + k, old[a1 + k], new[b1 + k]) for k in range(a2 - a1)
+        )
+    if pending is not None:
+        flush(*pending)
+    return rows

@@ -7,6 +7,7 @@ import pytest
 from annotations.roles import EDITOR
 from newsroom.models import Article
 from tests.e2e.conftest import log_in
+from tests.e2e.test_accessibility import axe_violations, serious
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -39,6 +40,7 @@ def test_bad_files_are_reported_one_by_one_and_the_good_ones_imported(
             payload("report.pdf", b"%PDF-1.7"),
             payload("random_binary.txt", b"GIF89a\n\x00\x01\x02"),
             payload("mac.txt", CR_ONLY),
+            payload("feed.jsonl", b'{"title": "A", "text": "One."}\n{"text": }\n'),
         ],
     )
     page.fill("input[name=source]", "Wire Desk")
@@ -54,9 +56,12 @@ def test_bad_files_are_reported_one_by_one_and_the_good_ones_imported(
         "random_binary.txt: not imported: binary file, not text (NUL byte at byte 7);"
         " save it as UTF-8 text.",
         "mac.txt: imported 1 (“Budget passes”).",
+        "feed.jsonl: imported 1 (“A”), 1 failed. line 2: malformed JSON: Expecting value"
+        " (column 10)",
     ]
     sources = dict(Article.objects.values_list("title", "source__name"))
-    assert sources == {"Harbour reopens": "Wire Desk", "Budget passes": "Wire Desk"}
+    # The Source names the .txt files' source; a JSON record names its own (here none).
+    assert sources == {"Harbour reopens": "Wire Desk", "Budget passes": "Wire Desk", "A": None}
     mac = Article.objects.get(title="Budget passes")
     flags = [(f.kind, mac.raw_text[f.start : f.end]) for f in mac.artifact_flags.all()]
     assert flags == [("byline", "By Jane Doe")]
@@ -65,10 +70,12 @@ def test_bad_files_are_reported_one_by_one_and_the_good_ones_imported(
     assert page.locator("input[name=files]").evaluate("input => input.files.length") == 0
     assert page.get_by_text("choose only those files below").is_visible()
     assert page.input_value("input[name=source]") == "Wire Desk"
+    # The report's green, amber and red alerts pass axe-core, as the page itself does.
+    assert not serious(axe_violations(page))
 
     # Choosing only the fixed file again imports it and goes back to the list.
     page.set_input_files("input[name=files]", [payload("empty.txt", b"Fixed\nNow a body.")])
     page.click("form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
     assert "empty.txt: imported 1 (“Fixed”)." in page.locator(".alert").all_inner_texts()[0]
-    assert Article.objects.count() == 3
+    assert Article.objects.count() == 4

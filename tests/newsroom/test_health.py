@@ -40,6 +40,11 @@ def test_healthz_only_reads(method):
     assert response.status_code == 405
 
 
+@pytest.mark.django_db
+def test_healthz_keeps_the_csrf_check_for_writes():
+    assert Client(enforce_csrf_checks=True).post("/healthz").status_code == 403
+
+
 def closed_port() -> int:
     """A loopback port nothing listens on (bound, then released)."""
     with socket.socket() as s:

@@ -68,10 +68,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def get(port: int, path: str) -> tuple[int, dict[str, str], bytes]:
+def get(port: int, path: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     try:
-        conn.request("GET", path, headers={"Host": "127.0.0.1"})
+        conn.request("GET", path, headers={"Host": "127.0.0.1", **headers})
         response = conn.getresponse()
         return response.status, dict(response.getheaders()), response.read()
     finally:
@@ -147,6 +147,10 @@ def test_serve_migrates_collects_and_runs_gunicorn(tmp_path, database_url):
         # Production settings: every other page redirects plain http to https.
         status, headers, _ = get(port, "/login/")
         assert status == 301 and headers["Location"] == "https://127.0.0.1/login/"
+        # Behind the TLS proxy (README): its X-Forwarded-Proto says the request was https.
+        status, headers, body = get(port, "/login/", **{"X-Forwarded-Proto": "https"})
+        assert status == 200 and b'name="password"' in body
+        assert "Strict-Transport-Security" in headers
 
         if database_url:
             for _ in range(6):

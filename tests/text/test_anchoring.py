@@ -14,6 +14,7 @@ from newsroom.text.anchoring import (
     THRESHOLD,
     Anchor,
     align,
+    diff_sentences,
     place,
     place_all,
     similarity,
@@ -191,3 +192,18 @@ def test_the_alignment_of_any_two_texts_is_a_cover(old: str, new: str) -> None:
         assert not equal or old[i1:i2] == new[j1:j2]
         i, j = i2, j2
     assert (i, j) == (len(old), len(new))
+
+
+def test_sentence_diff_names_inserted_deleted_and_changed_sentences() -> None:
+    old = ["A budget passed.", "Schools get 5% more.", "The vote was close.", "Critics left."]
+    new = ["A budget passed.", "It took six hours.", "Schools get 7% more.", "Critics left."]
+    rows = [(r.tag, r.old_index, r.new_index) for r in diff_sentences(old, new)]
+    assert rows == [
+        ("same", 0, 0),
+        ("inserted", None, 1),
+        ("changed", 1, 2),
+        ("deleted", 2, None),
+        ("same", 3, 3),
+    ]
+    assert diff_sentences([], ["New."])[0].tag == "inserted"
+    assert [r.tag for r in diff_sentences(old, old)] == ["same"] * 4
