@@ -13,9 +13,10 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -186,8 +187,14 @@ def add_flag(*, article: Article, start: int, end: int, kind: str, user) -> Arti
     ``start``/``end`` are code-point offsets into ``article.raw_text`` (half-open). The
     span is trimmed of surrounding whitespace (browser selections often take a space or
     newline along), except for whitespace kinds. If a flag with the same kind and span
-    exists, that flag is confirmed instead of creating a duplicate. ``ValidationError``
-    codes: ``invalid_kind``, ``invalid_span``, ``blank_span``.
+    exists, that flag is confirmed instead of creating a duplicate. Flags of one kind never
+    overlap (the same text would be counted and decided twice): untouched detector
+    suggestions of the kind that the span overlaps are merged into the new flag (its
+    span grows to cover them, they are deleted with a history row each); a confirmed
+    flag of the kind, or a suggestion an editor already acted on, makes it refused
+    (code ``overlap``; the message names that flag and what to do). Dismissed flags do
+    not count. ``ValidationError`` codes: ``invalid_kind``, ``invalid_span``,
+    ``blank_span``, ``overlap``.
     """
     if kind not in artifacts.KINDS:
         raise ValidationError("Choose one of the artifact kinds.", code="invalid_kind")
@@ -210,6 +217,31 @@ def add_flag(*, article: Article, start: int, end: int, kind: str, user) -> Arti
     )
     if existing is not None:
         return decide_flag(flag=existing, user=user, state=State.CONFIRMED)
+    merged: dict[int, ArtifactFlag] = {}
+    while True:  # widen over untouched suggestions of the kind until nothing else overlaps
+        overlapping = [
+            other
+            for other in ArtifactFlag.objects.select_for_update()
+            .filter(article=article, kind=kind, start__lt=end, end__gt=start)
+            .exclude(state=State.DISMISSED)
+            .order_by("start", "end")
+            if other.pk not in merged
+        ]
+        if not overlapping:
+            break
+        for other in overlapping:
+            if not _is_untouched(other):
+                raise ValidationError(_overlap_message(other, start, end), code="overlap")
+            merged[other.pk] = other
+            start, end = min(start, other.start), max(end, other.end)
+    for other in merged.values():
+        other._history_user = user
+        other.delete()  # one by one: each deletion gets its history row
+    reason = "Flagged by an editor"
+    if merged:
+        reason += (
+            f" (replaces {len(merged)} suggestion{'s' if len(merged) > 1 else ''} of the kind)"
+        )
     flag = ArtifactFlag(
         article=article,
         kind=kind,
@@ -217,7 +249,7 @@ def add_flag(*, article: Article, start: int, end: int, kind: str, user) -> Arti
         end=end,
         state=State.CONFIRMED,
         origin=Origin.EDITOR,
-        reason="Flagged by an editor",
+        reason=reason,
         created_by=user,
         decided_by=user,
         decided_at=timezone.now(),
@@ -225,6 +257,26 @@ def add_flag(*, article: Article, start: int, end: int, kind: str, user) -> Arti
     flag._history_user = user
     flag.save()
     return flag
+
+
+def _overlap_message(flag: ArtifactFlag, start: int, end: int) -> str:
+    label = dict(artifacts.KIND_LABELS)[flag.kind]
+    state = flag.get_state_display().lower()
+    if flag.start <= start and end <= flag.end:
+        where = "lies inside"
+    elif start <= flag.start and flag.end <= end:
+        where = "holds"
+    else:
+        where = "overlaps"
+    fix = (
+        "dismiss that flag first to flag a different span"
+        if flag.state == State.CONFIRMED
+        else "confirm or dismiss that flag instead"
+    )
+    return (
+        f"Not flagged: the selection [{start}, {end}) {where} the {state} "
+        f"“{label}” flag [{flag.start}, {flag.end}); {fix}."
+    )
 
 
 @dataclass(frozen=True)
@@ -353,6 +405,11 @@ class FlagGroup:
     dismissed: int = 0
     confident_pending: int = 0  # pending flags at or above NEWSROOM_CONFIDENT_FLAG
 
+    @property
+    def total(self) -> int:
+        """Flags of the kind on the whole article, in every state."""
+        return self.pending + self.confirmed + self.dismissed
+
 
 _STATE_ATTR = {
     State.SUGGESTED: "pending",
@@ -367,6 +424,11 @@ class FlagPanel(list):
     ``groups`` in the order their kinds first appear in the text, ``pending_count``,
     ``kind_choices`` (the detector's kinds, for the add form).
     """
+
+    @property
+    def dismissed_count(self) -> int:
+        """Dismissed flags of the article (hidden in the text unless asked for)."""
+        return sum(g.dismissed for g in self.groups)
 
     def __init__(self, flags: Sequence[ArtifactFlag]) -> None:
         super().__init__(flags)
@@ -408,7 +470,107 @@ def panel_flags(article: Article) -> FlagPanel:
     flags = list(
         article.artifact_flags.select_related("decided_by", "created_by").order_by("start", "end")
     )
+    return FlagPanel(with_flag_text(article, flags))
+
+
+class _Counted(list):
+    """A list of the flags shown whose ``len()`` (``|length`` in the panel) is the number
+    of flags of its kind in the whole article."""
+
+    def __init__(self, shown: Iterable[ArtifactFlag], total: int) -> None:
+        super().__init__(shown)
+        self.total = total
+
+    def __len__(self) -> int:
+        return self.total
+
+
+class PartFlagPanel(FlagPanel):
+    """The flags of a part of the article (iterating it gives them: the marks in the
+    text), with the whole article's counts and number of flags as its ``len()``."""
+
+    total = 0
+    shown_count = 0
+
+    def __len__(self) -> int:
+        return self.total
+
+
+def with_flag_text(article: Article, flags: list[ArtifactFlag]) -> list[ArtifactFlag]:
     for flag in flags:
         flag.article = article  # ``flag.text`` without a query per flag
         flag.shown_text = shown_text(flag.text)
-    return FlagPanel(flags)
+    return flags
+
+
+def part_flags(article: Article, *, start: int, end: int) -> FlagPanel:
+    """The flags panel of the text ``[start, end)`` of a long article (one part): the flags
+    overlapping it, with the counts (and so the "all pending" buttons) of the whole
+    article. Two queries, bounded by the part whatever the article's length."""
+    flags = with_flag_text(
+        article,
+        list(
+            article.artifact_flags.filter(start__lt=end, end__gt=start)
+            .select_related("decided_by", "created_by")
+            .order_by("start", "end")
+        ),
+    )
+    panel = PartFlagPanel(flags)
+    groups = {group.kind: group for group in panel.groups}
+    labels = dict(panel.kind_choices)
+    for group in groups.values():
+        group.pending = group.confirmed = group.dismissed = group.confident_pending = 0
+    for kind, state, n, sure in _counts(article.artifact_flags.all()):
+        group = groups.get(kind)
+        if group is None:
+            group = groups[kind] = FlagGroup(kind, str(labels.get(kind, kind)))
+            panel.groups.append(group)
+        attr = _STATE_ATTR[state]
+        setattr(group, attr, getattr(group, attr) + n)
+        if state == State.SUGGESTED:
+            group.confident_pending += sure
+    for group in panel.groups:
+        group.flags = _Counted(group.flags, group.pending + group.confirmed + group.dismissed)
+    panel.pending_count = sum(g.pending for g in panel.groups)
+    panel.total = sum(len(g.flags) for g in panel.groups)
+    panel.shown_count = len(flags)
+    return panel
+
+
+def _counts(flags: QuerySet[ArtifactFlag]) -> list[tuple[str, str, int, int]]:
+    """(kind, state, flags, confident flags) of ``flags``, one grouped query."""
+    return list(
+        flags.order_by()
+        .values_list("kind", "state")
+        .annotate(
+            n=Count("pk"),
+            sure=Count("pk", filter=Q(confidence__gte=settings.NEWSROOM_CONFIDENT_FLAG)),
+        )
+        .order_by("kind", "state")
+    )
+
+
+@dataclass
+class FlagSummary:
+    """What a decision on one flag changes in the panel besides the flag itself: its
+    kind's group (counts, "all pending" buttons) and the article's pending count."""
+
+    group: FlagGroup
+    pending_count: int
+
+
+def flag_summary(flag: ArtifactFlag) -> FlagSummary:
+    """The whole article's counts for the panel around ``flag`` after a decision: one
+    grouped query, whatever the number of flags."""
+    label = dict(artifacts.KIND_LABELS).get(flag.kind, flag.kind)
+    group = FlagGroup(flag.kind, label)
+    pending = 0
+    for kind, state, n, sure in _counts(ArtifactFlag.objects.filter(article_id=flag.article_id)):
+        if state == State.SUGGESTED:
+            pending += n
+        if kind != flag.kind:
+            continue
+        setattr(group, _STATE_ATTR[state], n)
+        if state == State.SUGGESTED:
+            group.confident_pending = sure
+    return FlagSummary(group=group, pending_count=pending)

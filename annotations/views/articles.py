@@ -18,14 +18,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, Subquery
+from django.db.models import Subquery
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations import flagging, review, services
-from annotations.article_html import SentenceRow, article_html, marks_for
+from annotations.article_html import SentenceRow, article_html, excluded_sentences, marks_for
+from annotations.excerpt import excerpt
 from annotations.forms import (
     AssignForm,
     ClaimEditForm,
@@ -38,6 +39,7 @@ from annotations.forms import (
 )
 from annotations.models import ArticleReview, ArtifactFlag, Claim, Evidence, FactCheck
 from annotations.rollups import article_counts
+from annotations.views import flags as flag_views
 from newsroom.models import Article, Block, Sentence
 from newsroom.text.attribution import suggest_claimant
 
@@ -97,7 +99,7 @@ def _timeline(sentence: Sentence, fact_check: FactCheck | None) -> list[dict[str
                 continue
             what = "Fact check"
         elif kind == "claim":
-            what = f"Claim “{r.quote[:60]}”"
+            what = f"Claim “{excerpt(r.quote, 60)}”"
             if r.history_type == "+":
                 changes = [("Claim", "—", f"by {r.claimant or 'unknown'} ({r.claim_type})")]
             elif r.history_type == "-":
@@ -408,72 +410,6 @@ def _part(article: Article, selected_pk: Any, part: Any) -> tuple[Part, list[Sen
     )
 
 
-class _Counted(list):
-    """A list of the flags shown whose ``len()`` (``|length`` in the panel) is the number
-    of flags in the whole article."""
-
-    def __init__(self, shown: Iterable[Any], total: int) -> None:
-        super().__init__(shown)
-        self.total = total
-
-    def __len__(self) -> int:
-        return self.total
-
-
-class _PartFlagPanel(flagging.FlagPanel):
-    """The flags of a part (iterating it gives them: the marks in the text), with the
-    whole article's number of flags as its ``len()``."""
-
-    total = 0
-    shown_count = 0
-
-    def __len__(self) -> int:
-        return self.total
-
-
-def _part_flags(article: Article, part: Part) -> flagging.FlagPanel:
-    """The flags panel of one part: the flags overlapping its text, with the counts (and
-    so the "all pending" buttons) of the whole article. One query more than the whole
-    article's panel."""
-    flags = list(
-        article.artifact_flags.filter(start__lt=part.text_end, end__gt=part.text_start)
-        .select_related("decided_by", "created_by")
-        .order_by("start", "end")
-    )
-    for flag in flags:
-        flag.article = article
-        flag.shown_text = flagging.shown_text(flag.text)
-    panel = _PartFlagPanel(flags)
-    counts = (
-        article.artifact_flags.order_by()
-        .values_list("kind", "state")
-        .annotate(
-            n=Count("pk"),
-            sure=Count("pk", filter=Q(confidence__gte=settings.NEWSROOM_CONFIDENT_FLAG)),
-        )
-        .order_by("kind", "state")
-    )
-    groups = {group.kind: group for group in panel.groups}
-    labels = dict(panel.kind_choices)
-    for group in groups.values():
-        group.pending = group.confirmed = group.dismissed = group.confident_pending = 0
-    for kind, state, n, sure in counts:
-        group = groups.get(kind)
-        if group is None:
-            group = groups[kind] = flagging.FlagGroup(kind, str(labels.get(kind, kind)))
-            panel.groups.append(group)
-        attr = {"suggested": "pending", "confirmed": "confirmed", "dismissed": "dismissed"}
-        setattr(group, attr[state], getattr(group, attr[state]) + n)
-        if state == "suggested":
-            group.confident_pending += sure
-    for group in panel.groups:
-        group.flags = _Counted(group.flags, group.pending + group.confirmed + group.dismissed)
-    panel.pending_count = sum(g.pending for g in panel.groups)
-    panel.total = sum(len(g.flags) for g in panel.groups)
-    panel.shown_count = len(flags)
-    return panel
-
-
 def _render_page(
     request: HttpRequest,
     article: Article,
@@ -498,7 +434,7 @@ def _render_page(
                 sentence__position__lt=window.stop,
             ).values_list("sentence_id", "status")
         )
-        flags = _part_flags(article, window)
+        flags = flagging.part_flags(article, start=lo, end=hi)
     else:
         fact_checks = dict(
             FactCheck.objects.filter(article=article).values_list("sentence_id", "status")
@@ -511,6 +447,7 @@ def _render_page(
     )
     wanted = str(selected_pk or "")
     row = next((s for s in sentences if str(s.pk) == wanted), sentences[0] if sentences else None)
+    show_dismissed = flag_views.shows_dismissed(request.GET)
     progress = article_counts(article)
     context = {
         "article": article,
@@ -518,11 +455,13 @@ def _render_page(
             article.raw_text,
             blocks,
             sentences,
-            marks_for(flags, claims),
+            marks_for(flags, claims, show_dismissed=show_dismissed),
             statuses=fact_checks,
             claimed={c.sentence_id for c in claims},
             selected_pk=row.pk if row else None,
+            excluded=excluded_sentences(sentences, flags),
         ),
+        **flag_views.page_context(lo, hi, show_dismissed),
         "part": window,
         "title_block": any(b.role == Block.Role.TITLE for b in blocks),
         "progress": progress,

@@ -49,7 +49,7 @@ def test_page_reads_as_the_article_with_every_sentence_and_its_offsets(seed, vie
     rows = list(Sentence.objects.filter(article=seed).values_list("pk", "start", "end"))
     assert spans == rows
     body = response.content.decode()
-    assert '<h1 class="block block-title">' in body
+    assert '<h1 class="block block-title" id="b-' in body
     assert 'class="block block-dateline"' in body and 'class="block block-caption"' in body
     for pk, start, end in rows:
         inner = re.search(rf'id="s-{pk}"[^>]*>(.*?)</span>(?=\s|<span class="sentence|</)', body)

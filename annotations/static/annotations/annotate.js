@@ -6,9 +6,17 @@
   const article = document.getElementById("article");
   if (!article) return;
   const help = document.getElementById("help");
+  const menu = document.getElementById("selection-menu");
   const picker = document.getElementById("flag-picker");
-  const sentences = Array.from(article.querySelectorAll(".sentence"));
-  const byPk = new Map(sentences.map((el) => [el.dataset.pk, el]));
+  let sentences = [];
+  let byPk = new Map();
+  // The text is redrawn in place after flag decisions (blocks swapped out of band): the
+  // sentence list is read again from the page then.
+  function readSentences() {
+    sentences = Array.from(article.querySelectorAll(".sentence"));
+    byPk = new Map(sentences.map((el) => [el.dataset.pk, el]));
+  }
+  readSentences();
 
   // --- Offsets: browsers count UTF-16 code units, Python counts code points. ----------
   // The ONE place that converts: the sentence's data-start (code points, from the server)
@@ -92,20 +100,36 @@
     window.location.assign(url);
   }
 
+  // j / k: the next / previous sentence that counts, skipping those wholly inside a
+  // confirmed artifact (class in-artifact: not fact-checked, not in the progress).
   function move(step) {
     const current = selected();
-    const index = current ? sentences.indexOf(current) : -1;
+    let index = current ? sentences.indexOf(current) : step > 0 ? -1 : sentences.length;
+    do index += step;
+    while (index >= 0 && index < sentences.length && sentences[index].classList.contains("in-artifact"));
     const beyond = step > 0 ? article.dataset.nextSentence : article.dataset.previousSentence;
-    if ((index + step < 0 || index + step >= sentences.length) && beyond) {
+    if ((index < 0 || index >= sentences.length) && beyond) {
       openSentence(beyond);
       return;
     }
-    const next = sentences[Math.min(sentences.length - 1, Math.max(0, index + step))];
+    const next = sentences[index];
     if (next && next !== current) select(next);
+  }
+
+  // The selected sentence after its block was redrawn: marked again, without scrolling.
+  function markSelected() {
+    const panel = document.getElementById("panel");
+    const el = panel && byPk.get(panel.dataset.sentence);
+    if (!el || el.classList.contains("selected")) return;
+    article.querySelectorAll(".sentence.selected").forEach((other) => other.classList.remove("selected"));
+    el.classList.add("selected");
+    el.setAttribute("tabindex", "0");
   }
 
   // Keep the article in step with the panel after every htmx swap: status colour, claims.
   document.body.addEventListener("htmx:afterSwap", () => {
+    readSentences();
+    markSelected();
     const panel = document.getElementById("panel");
     if (!panel) return;
     const el = byPk.get(panel.dataset.sentence);
@@ -113,9 +137,40 @@
     el.className = el.className.replace(/\bst-[a-z_]+/, "st-" + panel.dataset.status);
     el.classList.toggle("has-claim", Number(panel.dataset.claims) > 0);
     if (!el.classList.contains("selected")) select(el, false);
+    if (pendingClaim && panel.dataset.sentence === pendingClaim.first.dataset.pk) {
+      const offsets = pendingClaim;
+      pendingClaim = null;
+      claimSpan(offsets);
+      focusForm("claim-form");
+    }
   });
-  // The flags panel changed flags: redraw the marks by reloading (selection kept in ?s=).
-  document.body.addEventListener("flags-changed", () => window.location.reload());
+  // A flag decision redrew blocks of the text (out of band): read the sentences again.
+  document.body.addEventListener("htmx:oobAfterSwap", () => {
+    readSentences();
+    markSelected();
+  });
+  // After a decision the answered button is gone: keep the keyboard on that flag.
+  let decidedFlag = null;
+  document.body.addEventListener("htmx:beforeRequest", (event) => {
+    const item = event.detail.elt.closest && event.detail.elt.closest(".flag-item");
+    decidedFlag = item ? item.id : null;
+  });
+  document.body.addEventListener("htmx:afterSettle", () => {
+    const item = decidedFlag && document.getElementById(decidedFlag);
+    decidedFlag = null;
+    if (!item || (document.activeElement && document.activeElement !== document.body)) return;
+    (item.querySelector("button") || item).focus({ preventScroll: true });
+  });
+  // Dismissed flags are drawn in the text only on demand: the same page with ?dismissed=.
+  document.addEventListener("click", (event) => {
+    const toggle = event.target.closest("[data-toggle-dismissed]");
+    if (!toggle) return;
+    event.preventDefault();
+    const url = new URL(window.location.href);
+    if (toggle.dataset.toggleDismissed === "show") url.searchParams.set("dismissed", "show");
+    else url.searchParams.delete("dismissed");
+    window.location.assign(url);
+  });
 
   article.addEventListener("click", (event) => {
     if (!window.getSelection().isCollapsed) return;
@@ -129,39 +184,105 @@
     select(byPk.get(link.dataset.select));
   });
 
-  // --- Text selection: claim span (prefilled in the claim form) or artifact flag. ----
+  // --- Text selection → one choice: claim it, or flag it as an artifact. ------------
+  // Selecting text opens a small menu under it (#selection-menu): "Claim" (c) for those
+  // who may add claims, "Flag as artifact…" (f) for editors, with no kind chosen in
+  // advance, and Cancel (Esc). The choice acts on the sentence the text was selected in,
+  // never on the one open before; the menu closes once used.
+  let menuOffsets = null;
+  let pendingClaim = null;
+
   function claimSpan(offsets) {
     const form = document.getElementById("claim-form");
     const el = selected();
     if (!form || !el) return;
-    const inside =
-      offsets &&
-      offsets.first === el &&
-      offsets.last === el;
+    const inside = offsets && offsets.first === el && offsets.last === el;
     form.querySelector("[name=claim-start]").value = inside ? offsets.start : "";
     form.querySelector("[name=claim-end]").value = inside ? offsets.end : "";
     const label = form.querySelector("[data-claim-span]");
     if (label) label.textContent = inside ? "“" + offsets.text.trim() + "”" : "the whole sentence";
   }
 
-  article.addEventListener("mouseup", () => {
-    const offsets = selectionOffsets();
-    if (offsets && offsets.first === selected() && offsets.last === selected()) claimSpan(offsets);
-    if (!picker) return;
-    if (!offsets) {
+  function closeMenu() {
+    if (!menu) return;
+    menu.hidden = true;
+    menuOffsets = null;
+    if (picker) picker.hidden = true;
+    const error = menu.querySelector("[data-selection-error]");
+    if (error) error.textContent = "";
+  }
+
+  function openMenu(offsets) {
+    if (!menu) return;
+    menuOffsets = offsets;
+    const quote = offsets.text.replace(/\s+/g, " ").trim();
+    menu.querySelector("[data-selection-quote]").textContent =
+      "“" + (quote.length > 80 ? quote.slice(0, 79) + "…" : quote) + "”";
+    const claim = menu.querySelector("[data-selection-claim]");
+    const note = menu.querySelector("[data-selection-note]");
+    const oneSentence = offsets.first === offsets.last;
+    if (claim) claim.disabled = !oneSentence;
+    if (note) note.hidden = oneSentence || !claim;
+    if (picker) {
       picker.hidden = true;
+      picker.querySelector("[name=start]").value = offsets.start;
+      picker.querySelector("[name=end]").value = offsets.end;
+      picker.querySelector("[name=kind]").value = "";
+    }
+    const error = menu.querySelector("[data-selection-error]");
+    if (error) error.textContent = "";
+    const rect = window.getSelection().getRangeAt(0).getBoundingClientRect();
+    menu.style.top = window.scrollY + rect.bottom + 6 + "px";
+    menu.style.left = window.scrollX + Math.max(rect.left, 8) + "px";
+    menu.hidden = false;
+  }
+
+  // Claim the selected text (or, with nothing selected, the open sentence as a whole).
+  function claimSelection() {
+    const offsets = menuOffsets || selectionOffsets();
+    if (offsets && offsets.first !== offsets.last) return; // a claim lies in one sentence
+    closeMenu();
+    if (offsets && offsets.first !== selected()) {
+      // Open the sentence the text is in first; the claim form is filled once it is shown.
+      pendingClaim = offsets;
+      select(offsets.first, false);
       return;
     }
-    picker.querySelector("[name=start]").value = offsets.start;
-    picker.querySelector("[name=end]").value = offsets.end;
-    const rect = window.getSelection().getRangeAt(0).getBoundingClientRect();
-    picker.style.top = window.scrollY + rect.bottom + 6 + "px";
-    picker.style.left = window.scrollX + rect.left + "px";
+    claimSpan(offsets);
+    focusForm("claim-form");
+  }
+
+  function flagSelection() {
+    if (!picker || !menuOffsets) return;
     picker.hidden = false;
+    picker.querySelector("[name=kind]").focus();
+  }
+
+  function updateMenu() {
+    const offsets = selectionOffsets();
+    if (offsets) openMenu(offsets);
+    else if (menu && !menu.contains(document.activeElement)) closeMenu();
+  }
+  article.addEventListener("mouseup", () => window.setTimeout(updateMenu));
+  article.addEventListener("keyup", (event) => {
+    if (event.shiftKey) updateMenu();
   });
+  if (menu) {
+    const claim = menu.querySelector("[data-selection-claim]");
+    if (claim) claim.addEventListener("click", claimSelection);
+    const flag = menu.querySelector("[data-selection-flag]");
+    if (flag) flag.addEventListener("click", flagSelection);
+    menu.querySelector("[data-selection-cancel]").addEventListener("click", closeMenu);
+    // Keep the text selected while the menu is used with the mouse.
+    menu.addEventListener("mousedown", (event) => {
+      if (!event.target.closest("select, input")) event.preventDefault();
+    });
+  }
   if (picker) {
-    picker.querySelector("[data-flag-cancel]").addEventListener("click", () => {
-      picker.hidden = true;
+    picker.addEventListener("htmx:afterRequest", (event) => {
+      if (!event.detail.successful) return;
+      closeMenu();
+      window.getSelection().removeAllRanges();
     });
   }
 
@@ -210,22 +331,27 @@
     }
     const target = event.target;
     if (target.closest("input, textarea, select, [contenteditable]")) {
-      if (event.key === "Escape") target.blur();
+      if (event.key === "Escape") {
+        target.blur();
+        if (menu && menu.contains(target)) closeMenu();
+      }
       return;
     }
     const key = event.key;
+    // The arrows move between sentences only while focus is in the text; anywhere else
+    // they scroll the page as usual.
+    const inText = article.contains(document.activeElement);
     let handled = true;
-    if (key === "j" || key === "ArrowDown") move(1);
-    else if (key === "k" || key === "ArrowUp") move(-1);
+    if (key === "j" || (key === "ArrowDown" && inText)) move(1);
+    else if (key === "k" || (key === "ArrowUp" && inText)) move(-1);
     else if (/^[1-9]$/.test(key)) handled = click('#panel [data-key="' + key + '"]');
-    else if (key === "c") {
-      claimSpan(selectionOffsets());
-      focusForm("claim-form");
-    } else if (key === "e") focusForm("evidence-form");
+    else if (key === "c") claimSelection();
+    else if (key === "f" && menu && !menu.hidden && picker) flagSelection();
+    else if (key === "Escape" && menu && !menu.hidden) closeMenu();
+    else if (key === "e") focusForm("evidence-form");
     else if (key === "a") handled = click("#panel [data-assign-me]");
     else if (key === "u") handled = click("#panel [data-undo]");
     else if (key === "?") openHelp();
-    else if (key === "Escape" && picker) picker.hidden = true;
     else handled = false;
     if (handled) event.preventDefault();
   });
