@@ -55,11 +55,19 @@ def _timeline(sentence: Sentence, fact_check: FactCheck | None) -> list[dict[str
     what, when, from what to what. Constant number of queries."""
     records: list[tuple[str, Any]] = [
         ("factcheck", r)
-        for r in FactCheck.history.filter(sentence_id=sentence.pk).select_related("history_user")
+        for r in FactCheck.history.filter(
+            # Its rows from before a re-import moved it here name an older sentence.
+            Q(sentence_id=sentence.pk) | Q(id=fact_check.pk)
+            if fact_check
+            else Q(sentence_id=sentence.pk)
+        ).select_related("history_user")
     ]
     records += [
         ("claim", r)
-        for r in Claim.history.filter(sentence_id=sentence.pk).select_related("history_user")
+        for r in Claim.history.filter(
+            Q(sentence_id=sentence.pk)
+            | Q(id__in=Claim.objects.filter(sentence=sentence).values("id"))
+        ).select_related("history_user")
     ]
     if fact_check:
         records += [

@@ -114,3 +114,23 @@ def test_the_admin_shows_revisions_and_orphans(editor_client, revised) -> None:
     )
     assert "1 orphan discarded." in response.content.decode()
     assert not Reanchor.objects.orphans().exists()
+
+
+def test_the_panel_timeline_keeps_the_rows_from_before_the_move(viewer_client) -> None:
+    article = imported(V1).article
+    check = fact_check(with_words(article, "rises 5%"), FactCheck.Status.FALSE)
+    check.note = "Checked against the budget table."
+    check.save()
+    imported(V2)
+    check.refresh_from_db()
+    response = viewer_client.get(
+        reverse("annotations:sentence-panel", args=[check.sentence_id]),
+        HTTP_HX_REQUEST="true",
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    timeline = page[page.index('<ol class="timeline') :]
+    # The rows from before the move (they name the old sentence) are still there.
+    assert "<bdi>Unchecked</bdi> → <bdi>False</bdi>" in timeline
+    assert "<bdi>—</bdi> → <bdi>Checked against the budget table.</bdi>" in timeline
+    assert "<bdi>False</bdi> → <bdi>To check</bdi>" in timeline
