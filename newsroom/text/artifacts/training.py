@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from newsroom.text import layout as layout_mod
+from newsroom.text.lines import split as split_lines
 from newsroom.text.spans import Finding
 
 from . import detect_rules
@@ -189,11 +190,9 @@ def load_dev(path: Path) -> list[Example]:
 def label_from_spans(example: Example) -> None:
     """Fill ``line_labels``/``line_kinds`` from ``example.spans`` (block kinds only)."""
     text = example.text
-    pos = 0
     spans = [s for s in example.spans if s["kind"] not in CHARACTER_LEVEL]
-    for raw in text.split("\n"):
-        start, end = pos, pos + len(raw)
-        pos = end + 1
+    # The detector's own lines (``lines.split``), so that labels meet the featurised lines.
+    for start, end in split_lines(text):
         content = [i for i in range(start, end) if not text[i].isspace()]
         if not content:
             continue
@@ -458,6 +457,7 @@ def char_line_counts(example: Example, findings: Iterable[Finding]) -> Counter[s
         covered[f.start : f.end] = b"\x01" * (f.end - f.start)
     counts: Counter[str] = Counter()
     pos = 0
+    # The corpus's own lines: "a line is the text between two \n" (eval/weak/README.md).
     for raw in text.split("\n"):
         start, end = pos, pos + len(raw)
         pos = end + 1
