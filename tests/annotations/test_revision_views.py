@@ -134,3 +134,15 @@ def test_the_panel_timeline_keeps_the_rows_from_before_the_move(viewer_client) -
     assert "<bdi>Unchecked</bdi> → <bdi>False</bdi>" in timeline
     assert "<bdi>—</bdi> → <bdi>Checked against the budget table.</bdi>" in timeline
     assert "<bdi>False</bdi> → <bdi>To check</bdi>" in timeline
+
+
+def test_the_article_list_shows_the_revision_count_without_more_queries(
+    viewer_client, revised, django_assert_max_num_queries
+) -> None:
+    list_url = reverse("annotations:article-list")
+    viewer_client.get(list_url)
+    imported_article("Another story\n\nNothing changed here.\n")
+    with django_assert_max_num_queries(9):
+        page = viewer_client.get(list_url).content.decode()
+    assert 'data-revisions="2"' in page and ">revision 2</a>" in page
+    assert page.count("data-revisions=") == 1
