@@ -10,6 +10,10 @@
   const picker = document.getElementById("flag-picker");
   let sentences = [];
   let byPk = new Map();
+  // htmx copies an old element's style attribute onto its replacement while settling;
+  // under the CSP (no inline styles) that is a violation, and the browser gives some
+  // inputs an empty style attribute. Nothing here animates styles: settle the rest.
+  if (window.htmx) window.htmx.config.attributesToSettle = ["class", "width", "height"];
   // The text is redrawn in place after flag decisions (blocks swapped out of band): the
   // sentence list is read again from the page then.
   function readSentences() {
@@ -118,10 +122,10 @@
 
   // The selected sentence after its block was redrawn: marked again, without scrolling.
   function markSelected() {
+    if (selected()) return;
     const panel = document.getElementById("panel");
     const el = panel && byPk.get(panel.dataset.sentence);
-    if (!el || el.classList.contains("selected")) return;
-    article.querySelectorAll(".sentence.selected").forEach((other) => other.classList.remove("selected"));
+    if (!el) return;
     el.classList.add("selected");
     el.setAttribute("tabindex", "0");
   }
@@ -280,7 +284,8 @@
   }
   if (picker) {
     picker.addEventListener("htmx:afterRequest", (event) => {
-      if (!event.detail.successful) return;
+      // A refused flag (422) is swapped in too, under the menu: keep the menu open then.
+      if (event.detail.xhr.status >= 300) return;
       closeMenu();
       window.getSelection().removeAllRanges();
     });
