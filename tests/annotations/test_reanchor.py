@@ -169,6 +169,10 @@ def test_edited_revision_keeps_every_status_claim_and_decided_flag_on_the_right_
 
     rows = {(r.kind, r.item_id): r for r in Reanchor.objects.filter(article=article)}
     assert len(rows) == 8 and {r.revision for r in rows.values()} == {2}
+    for row in rows.values():  # every placed item's offsets hold its text in the new revision
+        if row.method != "lost":
+            assert text[row.new_start : row.new_end] == row.new_text
+            assert similarity(row.old_text, row.new_text) >= THRESHOLD
     figure = rows[("fact_check", checks["figure"].pk)]
     assert (figure.method, figure.needs_recheck, figure.previous_status) == ("fuzzy", True, "false")
     assert THRESHOLD <= figure.score < 100
