@@ -26,6 +26,7 @@ from newsroom.text.clean import clean_text
 from newsroom.text.spans import Finding
 
 from .models import ArtifactFlag
+from .services import StaleVersion, require_not_approved
 
 State = ArtifactFlag.State
 Origin = ArtifactFlag.Origin
@@ -106,9 +107,15 @@ def store_suggestions_many(
     return stored
 
 
-def _locked(flag: ArtifactFlag) -> ArtifactFlag:
-    """The flag re-read under a row lock, so two editors' decisions queue, not interleave."""
-    return ArtifactFlag.objects.select_for_update().select_related("article").get(pk=flag.pk)
+def _locked(flag: ArtifactFlag, expected_version: int | None = None) -> ArtifactFlag:
+    """The flag re-read under a row lock, so two editors' decisions queue, not interleave;
+    ``StaleVersion`` when ``expected_version`` (the version the editor saw) is not the
+    flag's any more, ``ArticleApproved`` when its article is approved."""
+    locked = ArtifactFlag.objects.select_for_update().select_related("article").get(pk=flag.pk)
+    require_not_approved(locked.article_id)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersion(locked, expected_version, locked.version, ("state",))
+    return locked
 
 
 def _record(flag: ArtifactFlag, user, state: str, previous: str) -> None:
@@ -117,22 +124,26 @@ def _record(flag: ArtifactFlag, user, state: str, previous: str) -> None:
     flag.decided_by = user
     flag.decided_at = timezone.now()
     flag._history_user = user
+    flag.version += 1
 
 
-_DECISION_FIELDS = ["state", "previous_state", "decided_by", "decided_at"]
+_DECISION_FIELDS = ["state", "previous_state", "decided_by", "decided_at", "version"]
 
 
 @transaction.atomic
-def decide_flag(*, flag: ArtifactFlag, user, state: str) -> ArtifactFlag:
+def decide_flag(
+    *, flag: ArtifactFlag, user, state: str, expected_version: int | None = None
+) -> ArtifactFlag:
     """Confirm or dismiss one flag, recording who and when; the old state is kept for undo.
 
     ``state`` must be ``confirmed`` or ``dismissed`` (else ``ValidationError``, code
     ``invalid_state``). Deciding the state a flag already has changes nothing and writes
-    no history. Raises ``ArtifactFlag.DoesNotExist`` if the flag was deleted meanwhile.
+    no history. Raises ``ArtifactFlag.DoesNotExist`` if the flag was deleted meanwhile and
+    ``StaleVersion`` if another decision came after ``expected_version`` (the page's).
     """
     if state not in DECISIONS:
         raise ValidationError("A flag can only be confirmed or dismissed.", code="invalid_state")
-    flag = _locked(flag)
+    flag = _locked(flag, expected_version)
     if flag.state != state:
         _record(flag, user, state, flag.state)
         flag.save(update_fields=_DECISION_FIELDS)
@@ -164,7 +175,7 @@ def decide_kind(
 
 
 @transaction.atomic
-def undo_flag(*, flag: ArtifactFlag, user) -> ArtifactFlag:
+def undo_flag(*, flag: ArtifactFlag, user, expected_version: int | None = None) -> ArtifactFlag:
     """Return a flag to the state it had before its last decision.
 
     The undo is itself recorded (who, when, a history row) and cannot be undone in turn;
@@ -172,7 +183,7 @@ def undo_flag(*, flag: ArtifactFlag, user) -> ArtifactFlag:
     now looked at it. ``ValidationError`` (code ``nothing_to_undo``) when there is no
     previous state.
     """
-    flag = _locked(flag)
+    flag = _locked(flag, expected_version)
     if not flag.previous_state:
         raise ValidationError("This flag has no decision to undo.", code="nothing_to_undo")
     _record(flag, user, flag.previous_state, "")

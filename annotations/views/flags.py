@@ -34,6 +34,7 @@ from annotations import flagging
 from annotations.article_html import region_html
 from annotations.models import ArtifactFlag, artifact_kind_choices
 from annotations.rollups import article_counts
+from annotations.services import StaleVersion
 from newsroom.models import Article
 from newsroom.text import artifacts
 
@@ -212,6 +213,26 @@ def _flag(pk: int) -> ArtifactFlag:
     return get_object_or_404(ArtifactFlag.objects.select_related("article"), pk=pk)
 
 
+def _int(value) -> int | None:
+    """The flag version a decision form sent (None: not sent, no check)."""
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
+
+
+def _stale(request: HttpRequest, error: StaleVersion) -> HttpResponse:
+    """409: someone decided the flag after the editor loaded it; the flag as it is now."""
+    flag = error.current
+    who = flag.decided_by.get_username() if flag.decided_by else "someone else"
+    message = (
+        f"Not saved: {who} decided this flag meanwhile (it is now "
+        f"{flag.get_state_display().lower()}). Look at it again before deciding."
+    )
+    response = _respond_flag(request, flag, message)
+    if request.htmx:
+        response.status_code = 409
+    return response
+
+
 @require_POST
 @permission_required(CHANGE_PERM, raise_exception=True)
 def flag_decide(request: HttpRequest, pk: int) -> HttpResponse:
@@ -221,9 +242,16 @@ def flag_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _respond_flag(request, flag, _first_error(form))
     try:
-        flag = flagging.decide_flag(flag=flag, user=request.user, state=form.cleaned_data["state"])
+        flag = flagging.decide_flag(
+            flag=flag,
+            user=request.user,
+            state=form.cleaned_data["state"],
+            expected_version=_int(request.POST.get("version")),
+        )
     except ArtifactFlag.DoesNotExist:  # deleted by a re-detection meanwhile
         raise Http404 from None
+    except StaleVersion as error:
+        return _stale(request, error)
     return _respond_flag(request, flag)
 
 
@@ -252,9 +280,13 @@ def flag_undo(request: HttpRequest, pk: int) -> HttpResponse:
     """Return a flag to the state before its last decision."""
     flag = _flag(pk)
     try:
-        flag = flagging.undo_flag(flag=flag, user=request.user)
+        flag = flagging.undo_flag(
+            flag=flag, user=request.user, expected_version=_int(request.POST.get("version"))
+        )
     except ArtifactFlag.DoesNotExist:
         raise Http404 from None
+    except StaleVersion as error:
+        return _stale(request, error)
     except ValidationError as error:
         return _respond_flag(request, flag, error.messages[0])
     return _respond_flag(request, flag)

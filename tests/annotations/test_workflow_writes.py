@@ -442,3 +442,72 @@ def test_admin_has_no_add_article(editor_client, administrator_client):
     for client in (editor_client, administrator_client):
         assert client.get(add).status_code == 403
         assert add not in client.get(CHANGELIST).content.decode()
+
+
+# --- 9. Flag decisions carry a version ---------------------------------------------------------
+
+
+def test_second_editor_deciding_a_flag_from_a_stale_page_gets_409(editor_client, make_user):
+    from django.test import Client
+
+    from annotations import flagging
+    from annotations.models import ArtifactFlag
+    from annotations.roles import EDITOR
+
+    article = article_with_sentences(2)
+    flag = ArtifactFlag.objects.create(article=article, kind="advert", start=0, end=8)
+    other = Client()
+    other.force_login(make_user(EDITOR, username="other_editor"))
+    decide = url("flag-decide", flag.pk)
+    first = other.post(decide, {"state": "confirmed", "version": 1}, **HX)
+    assert first.status_code == 200
+    second = editor_client.post(decide, {"state": "dismissed", "version": 1}, **HX)
+    assert second.status_code == 409
+    assert "other_editor decided this flag meanwhile" in second.content.decode()
+    flag.refresh_from_db()
+    assert (flag.state, flag.version, flag.history.count()) == ("confirmed", 2, 2)
+    stale_undo = editor_client.post(url("flag-undo", flag.pk), {"version": 1}, **HX)
+    assert stale_undo.status_code == 409
+    assert editor_client.post(url("flag-undo", flag.pk), {"version": 2}, **HX).status_code == 200
+    flagging.decide_kind(article=article, kind="advert", user=flag.decided_by, state="dismissed")
+    flag.refresh_from_db()
+    assert flag.version == 4  # bulk decisions bump it too
+
+
+def test_flag_decisions_on_an_approved_article_are_refused(editor, editor_client):
+    from annotations.models import ArtifactFlag
+
+    article = article_with_sentences(2)
+    flag = ArtifactFlag.objects.create(article=article, kind="advert", start=0, end=8)
+    approved(article, editor)
+    response = editor_client.post(url("flag-decide", flag.pk), {"state": "confirmed"}, **HX)
+    assert response.status_code == 403
+    flag.refresh_from_db()
+    assert flag.state == "suggested"
+
+
+# --- 4. Workflow on the article page ------------------------------------------------------------
+
+
+def test_article_page_shows_the_state_and_the_moves_the_role_allows(
+    viewer_client, checker_client, editor_client, editor, sentence
+):
+    article = sentence.article
+    page = url("article-detail", article.pk)
+    viewer = viewer_client.get(page).content.decode()
+    assert "data-workflow-badge>New<" in viewer and "data-move" not in viewer
+    checker = checker_client.get(page).content.decode()
+    assert 'data-move="send"' in checker and 'data-move="approve"' not in checker
+    ArticleReview.objects.create(article=article, state=State.IN_REVIEW)
+    html = editor_client.get(page).content.decode()
+    assert "data-workflow-badge>In review<" in html
+    # The guard's reasons show before anyone commits; approve over it asks for a reason.
+    assert "Refused: 3 sentences are still open (3 unchecked)" in html
+    assert 'data-move="approve-override"' in html and 'name="override_reason" required' in html
+    assert 'data-move="request_changes"' in html and 'name="reason" required' in html
+    review.approve(article=article, user=editor, override_reason="ok")
+    approved_page = editor_client.get(page).content.decode()
+    assert (
+        'data-move="reopen"' in approved_page
+        and "Read-only until an editor reopens it" in approved_page
+    )
