@@ -330,6 +330,11 @@ class _Writer:
             existing = _existing([digest]).get(digest)
             if existing is not None:
                 return ImportResult(Status.DUPLICATE, location, title, existing)
+            # ... or an article with the same identity: this text is its new revision.
+            identity = _identity(record)
+            known = _lookup([], [identity])[1].get(identity) if identity else None
+            if known is not None:
+                return self._revise(record, analysis, digest, known.pk)
             logger.info("import of %s failed", location, exc_info=True)
             return ImportResult(Status.FAILED, location, title, message="database integrity error")
         except Exception as exc:

@@ -243,3 +243,22 @@ def test_new_articles_cost_the_same_queries_with_identities(
         import_paths([feed(2, "a.jsonl")])
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert import_paths([feed(30, "b.jsonl")]).imported == 30
+
+
+def test_an_identity_saved_by_a_concurrent_import_makes_a_revision(monkeypatch) -> None:
+    """Another import saved the same url between our lookup and our insert: the unique
+    identity refuses the insert, and the record becomes that article's new revision."""
+    from newsroom import importing
+
+    first = import_record(record()).article
+    lookup = importing._lookup
+    calls = []
+
+    def stale_lookup(digests, identities):
+        calls.append(identities)
+        return ({}, {}) if len(calls) == 1 else lookup(digests, identities)
+
+    monkeypatch.setattr(importing, "_lookup", stale_lookup)
+    result = import_record(record(EDITED))
+    assert result.status == Status.REVISED and result.article.pk == first.pk
+    assert Article.objects.get().revision == 2
