@@ -9,6 +9,8 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from annotations.models import FactCheck
+from newsroom.models import Sentence
 from tests.factories import imported_article
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +52,13 @@ def test_the_newsrooms_zone_with_its_name(viewer_client, administrator_client, a
 def test_a_zone_with_an_abbreviation(viewer_client, article):
     html = page(viewer_client, article.get_absolute_url())
     assert "4 Feb 2020, 06:32 EST" in html
+
+
+@override_settings(TIME_ZONE="Europe/Istanbul")
+def test_list_and_dashboard_times_name_the_zone(checker_client, fact_checker, article):
+    sentence = Sentence.objects.filter(article=article).first()
+    FactCheck.objects.create(article=article, sentence=sentence, status="to_check")
+    html = page(checker_client, reverse("annotations:article-list"))
+    assert html.count(" +03") >= 2  # published and imported
+    html = page(checker_client, reverse("annotations:dashboard"))
+    assert " +03 · " in html  # the recent change's time
