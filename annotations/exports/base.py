@@ -45,8 +45,8 @@ def usernames() -> dict[int, str]:
 def article_batches(
     articles: QuerySet[Article], size: int = ARTICLE_BATCH
 ) -> Iterator[list[Article]]:
-    """``articles`` in order of id, ``size`` at a time, each with its source and review."""
-    qs = articles.order_by("pk").select_related("source", "review")
+    """``articles`` in order of id, ``size`` at a time, each with its source."""
+    qs = articles.order_by("pk").select_related("source")
     last = 0
     while batch := list(qs.filter(pk__gt=last)[:size]):
         yield batch
@@ -82,11 +82,9 @@ def sentence_batches(
     Queries per batch: the sentences (with their fact checks), claims, and one more each for
     evidence and history.
     """
-    qs = (
-        Sentence.objects.filter(article_id__in=article_ids)
-        .select_related("fact_check")
-        .order_by("article_id", "position")
-    )
+    # Fact checks are read on their own, not by select_related: a reverse one-to-one caches
+    # both directions, and those reference cycles would wait for the garbage collector.
+    qs = Sentence.objects.filter(article_id__in=article_ids).order_by("article_id", "position")
     if filters is not None:
         qs = qs.filter(filters)
     cursor = Q()
@@ -94,8 +92,10 @@ def sentence_batches(
         sentences = list(qs.filter(cursor)[:size])
         if not sentences:
             return
-        rows = [SentenceRow(s, getattr(s, "fact_check", None)) for s in sentences]
+        rows = [SentenceRow(s, None) for s in sentences]
         by_id = {row.sentence.pk: row for row in rows}
+        for check in FactCheck.objects.filter(sentence_id__in=list(by_id)):
+            by_id[check.sentence_id].fact_check = check
         for claim in Claim.objects.filter(sentence_id__in=list(by_id)).order_by(
             "sentence_id", "start", "end", "pk"
         ):
@@ -116,6 +116,8 @@ def sentence_batches(
         cursor = Q(article_id__gt=last.article_id) | Q(
             article_id=last.article_id, position__gt=last.position
         )
+        # Let this batch go before the next one is read: one batch in memory, not two.
+        rows = sentences = by_id = checks = None  # type: ignore[assignment]
 
 
 def flags_by_article(article_ids: list[int]) -> dict[int, list[ArtifactFlag]]:
@@ -146,10 +148,14 @@ def review_history(article_ids: list[int]) -> dict[int, list[Any]]:
     return {key: list(group) for key, group in groupby(records, key=lambda r: r.article_id)}
 
 
-def review_state(article: Article) -> str:
-    """The article's workflow state (``new`` without a review row)."""
-    row = getattr(article, "review", None)
-    return row.state if row else ArticleReview.State.NEW.value
+def reviews_by_article(article_ids: list[int]) -> dict[int, ArticleReview]:
+    """The workflow rows of these articles (an article without one is new)."""
+    return {r.article_id: r for r in ArticleReview.objects.filter(article_id__in=article_ids)}
+
+
+def review_state(review: ArticleReview | None) -> str:
+    """The workflow state of a review row (``new`` without one)."""
+    return review.state if review else ArticleReview.State.NEW.value
 
 
 @dataclass
@@ -160,6 +166,7 @@ class ArticleItem:
     """
 
     article: Article
+    review: ArticleReview | None
     flags: list[ArtifactFlag]
     blocks: list[Block]
     review_history: list[Any]
@@ -178,7 +185,8 @@ def export_items(
         ids = [a.pk for a in batch]
         flags = flags_by_article(ids)
         blocks = blocks_by_article(ids)
-        reviews = review_history(ids) if history else {}
+        reviews = reviews_by_article(ids)
+        histories = review_history(ids) if history else {}
         stream = _Peekable(
             row
             for rows in sentence_batches(
@@ -189,14 +197,17 @@ def export_items(
         for article in batch:
             item = ArticleItem(
                 article,
+                reviews.get(article.pk),
                 flags.get(article.pk, []),
                 blocks.get(article.pk, []),
-                reviews.get(article.pk, []),
+                histories.get(article.pk, []),
                 stream.take_while(lambda row, pk=article.pk: row.sentence.article_id == pk),
             )
             yield item
             for _ in item.rows:  # whatever the consumer left of this article
                 pass
+        # Let this batch go before the next one is read.
+        batch = item = stream = flags = blocks = reviews = histories = None  # type: ignore[assignment]
 
 
 class _Peekable:

@@ -85,7 +85,7 @@ def export_lossless(articles: QuerySet[Article]) -> Iterator[str]:
         head = fields_of(article, users)
         source = article.source
         head["source"] = {"name": source.name, "domain": source.domain} if source else None
-        review = getattr(article, "review", None)
+        review = item.review
         if review is not None:
             head["review"] = {
                 **fields_of(review, users),
@@ -321,7 +321,8 @@ def _source(data: dict[str, Any] | None) -> Source | None:
 
 
 def _check_spans(data: dict[str, Any]) -> None:
-    """``ValidationError`` unless every span of the article lies inside its raw text."""
+    """``ValidationError`` unless every span of the article lies inside its raw text and
+    every evidence link is an http(s) URL."""
     length = len(data["raw_text"])
     spans = [*data["blocks"], *data["sentences"], *data["flags"]]
     spans += [c for s in data["sentences"] for c in s.get("claims", [])]
@@ -329,6 +330,11 @@ def _check_spans(data: dict[str, Any]) -> None:
         start, end = span.get("start"), span.get("end")
         if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length):
             raise ValidationError(f"span {start!r}..{end!r} is not inside the text")
+    # Evidence links are written without the form: hold them to the model's http(s) rule.
+    validate = Evidence._meta.get_field("url").run_validators
+    for sentence in data["sentences"]:
+        for evidence in (sentence.get("fact_check") or {}).get("evidence", []):
+            validate(evidence.get("url"))
 
 
 def _create_article(loader: _Loader, data: dict[str, Any], user: Any) -> Article:
@@ -416,6 +422,7 @@ def merge_article(loader: _Loader, article: Article, data: dict[str, Any], user:
     """Merge the document's editorial state into ``article`` (same content hash); the
     caller holds the transaction and the article's lock. The database keeps what it has,
     and an approved article here is read-only: nothing is merged into it."""
+    _check_spans(data)
     counts: Counter = Counter()
     if ArticleReview.objects.filter(article=article, state=ArticleReview.State.APPROVED).exists():
         counts["approved articles here, left as they are"] += 1

@@ -84,7 +84,7 @@ def export_csv(articles: QuerySet[Article], *, batch: int = 2000) -> Iterator[st
     yield flush()
     for item in export_items(articles):
         article = item.article
-        state = review_state(article)
+        state = review_state(item.review)
         pending: list[SentenceRow] = []
         rows = iter(item.rows)
         while True:

@@ -494,7 +494,7 @@ def test_export_query_count_is_constant(editor_client, n, django_assert_max_num_
     for article in articles:
         fc = check(article.sentence_list[0], S.FALSE)
         Evidence.objects.create(fact_check=fc, url="https://example.org/e")
-    with django_assert_max_num_queries(22):  # the action set-up + 9 for the export itself
+    with django_assert_max_num_queries(24):  # the action set-up + 11 for the export itself
         response = action(editor_client, "export_json", articles)
         document = json.loads(b"".join(response.streaming_content))
     assert len(document["articles"]) == n

@@ -165,6 +165,6 @@ def test_queries_do_not_grow_with_verdicts(
             sentence=sentence, status="misleading", user=fact_checker, expected_version=0
         )
     approve_article(approved, editor)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         document = fetch(client, json_url(approved))
     assert len(document["@graph"]) == 3 + n

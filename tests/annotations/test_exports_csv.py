@@ -109,6 +109,7 @@ def test_the_list_filters_choose_the_articles(viewer_client):
     }
     assert len(rows_of(download(viewer_client))) == 5
     assert viewer_client.get(URL + "?state=bogus").status_code == 400
+    assert viewer_client.get(URL + "?q=" + "a" * 2001).status_code == 400
 
 
 def test_the_list_page_links_to_the_csv_of_its_filter(viewer_client):
@@ -134,5 +135,5 @@ def test_batches_split_one_article_and_queries_do_not_grow(django_assert_max_num
 def test_download_queries_are_constant(viewer_client, n, django_assert_max_num_queries):
     for _ in range(n):
         article_with_sentences(3)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         assert len(rows_of(download(viewer_client))) == 3 * n

@@ -136,7 +136,7 @@ def test_a_broken_article_fails_alone(editor, fact_checker):
 def test_export_queries_do_not_grow_with_articles(n, django_assert_max_num_queries):
     for _ in range(n):
         article_with_sentences(4)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(11):
         export_text()
 
 
@@ -147,3 +147,16 @@ def test_nothing_is_merged_into_an_approved_article(editor, fact_checker):
     report = import_document(document=document, user=editor)
     assert report.merge_counts == {"approved articles here, left as they are": 1}
     assert not Claim.objects.filter(article=article).exists()
+
+
+def test_an_evidence_link_that_is_not_http_fails_its_article(editor, fact_checker):
+    worked_article(editor, fact_checker)
+    document = json.loads(export_text())
+    empty_database()
+    article = document["articles"][0]
+    for sentence in article["sentences"]:
+        for evidence in (sentence["fact_check"] or {}).get("evidence", []):
+            evidence["url"] = "javascript:alert(1)"
+    report = import_document(document=document)
+    assert report.created == 0 and "Enter a valid URL" in report.failed[0]
+    assert not Evidence.objects.exists()

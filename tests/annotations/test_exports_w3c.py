@@ -121,5 +121,5 @@ def test_queries_do_not_grow_with_articles(n, django_assert_max_num_queries):
 
     for _ in range(n):
         article_with_sentences(3)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         collection()
