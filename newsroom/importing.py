@@ -151,7 +151,6 @@ class ImportSummary:
             self.sentences += result.sentences
         elif result.status == Status.REVISED:
             self.revised += 1
-            self.sentences += result.sentences
         elif result.status == Status.DUPLICATE:
             self.duplicates += 1
         else:
@@ -238,6 +237,15 @@ class _Writer:
                 if found is not None:
                     results[i] = ImportResult(
                         Status.DUPLICATE, record.location, analysis.title, found
+                    )
+                elif self.dry_run and identity in known:
+                    results[i] = ImportResult(
+                        Status.REVISED,
+                        record.location,
+                        analysis.title,
+                        known[identity],
+                        len(analysis.sentences),
+                        message="would be a new revision",
                     )
                 elif self.dry_run:
                     results[i] = ImportResult(

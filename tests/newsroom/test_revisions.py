@@ -262,3 +262,15 @@ def test_an_identity_saved_by_a_concurrent_import_makes_a_revision(monkeypatch) 
     result = import_record(record(EDITED))
     assert result.status == Status.REVISED and result.article.pk == first.pk
     assert Article.objects.get().revision == 2
+
+
+def test_a_dry_run_says_which_records_would_be_revisions(tmp_path: Path) -> None:
+    import_record(record())
+    feed = tmp_path / "feed.jsonl"
+    rows = [{"title": "Budget passes", "text": EDITED, "url": URL}, {"text": "New one.", "url": ""}]
+    feed.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    summary = import_paths([feed], dry_run=True)
+    assert (summary.imported, summary.revised) == (1, 1)
+    assert str(summary).startswith("Would import 1 article (1 sentences), 1 revised (text changed)")
+    article = Article.objects.get()
+    assert (article.revision, article.raw_text) == (1, BODY)
