@@ -146,3 +146,20 @@ def test_the_article_list_shows_the_revision_count_without_more_queries(
         page = viewer_client.get(list_url).content.decode()
     assert 'data-revisions="2"' in page and ">revision 2</a>" in page
     assert page.count("data-revisions=") == 1
+
+
+def test_revision_pages_have_no_inline_code(administrator_client, revised) -> None:
+    import re
+
+    from tests.newsroom.test_security import assert_no_inline_code
+
+    article, _ = revised
+    for url in [
+        reverse("annotations:article-revisions", args=[article.pk]),
+        article.get_absolute_url(),
+        reverse("admin:annotations_reanchor_changelist"),
+    ]:
+        response = administrator_client.get(url)
+        assert response.status_code == 200, url
+        nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])
+        assert_no_inline_code(response.content.decode(), nonce and nonce.group(1))
