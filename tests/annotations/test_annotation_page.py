@@ -319,3 +319,11 @@ def test_the_page_query_count_stays_constant_with_skipped_sentences(
             assert viewer_client.get(article.get_absolute_url()).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_help_lists_the_flag_key_for_editors_only(seed, editor_client, checker_client):
+    row = "<tr><td><kbd>f</kbd></td><td>Flag the selected text as an artifact"
+    assert row in editor_client.get(seed.get_absolute_url()).content.decode()
+    checker_page = checker_client.get(seed.get_absolute_url()).content.decode()
+    assert row not in checker_page
+    assert "<td>Claim the selected text (in the sentence it is in)" in checker_page
