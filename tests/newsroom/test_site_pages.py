@@ -4,7 +4,7 @@ and an icon where browsers look for one."""
 from __future__ import annotations
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +55,12 @@ def test_every_page_links_the_dashboard(editor_client, url):
         assert 'rel="icon"' in html
     else:
         assert html.count('href="/dashboard/">Dashboard</a>') == 1
+
+
+def test_a_post_without_csrf_token_gets_a_page_saying_so(editor):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    response = client.post(reverse("newsroom:import"), {"text": "x"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "The form could not be sent" in html and "Nothing was changed" in html
