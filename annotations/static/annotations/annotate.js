@@ -281,6 +281,12 @@
     menu.addEventListener("mousedown", (event) => {
       if (!event.target.closest("select, input")) event.preventDefault();
     });
+    // A click anywhere else leaves the selection: the menu goes with it.
+    document.addEventListener("mousedown", (event) => {
+      if (!menu.hidden && !menu.contains(event.target) && !article.contains(event.target)) {
+        closeMenu();
+      }
+    });
   }
   if (picker) {
     picker.addEventListener("htmx:afterRequest", (event) => {
