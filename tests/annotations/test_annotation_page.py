@@ -283,6 +283,8 @@ def test_dismissed_flags_are_hidden_in_the_text_unless_asked_for(seed, editor, v
     assert "flag-dismissed" not in page
     assert f'id="flag-{flag.pk}"' in page  # still listed in the panel
     assert "Show the 1 dismissed in the text" in page
+    first = Sentence.objects.filter(article=seed).order_by("position").first()
+    assert f'href="?s={first.pk}&amp;dismissed=show"' in page  # also without JavaScript
     shown = viewer_client.get(seed.get_absolute_url() + "?dismissed=show").content.decode()
     assert 'class="flag flag-dismissed kind-dead_comments"' in shown
     assert "Hide the 1 dismissed in the text" in shown
