@@ -160,3 +160,12 @@ def test_an_evidence_link_that_is_not_http_fails_its_article(editor, fact_checke
     report = import_document(document=document)
     assert report.created == 0 and "Enter a valid URL" in report.failed[0]
     assert not Evidence.objects.exists()
+
+
+def test_same_identity_with_another_text_fails_alone(editor, fact_checker):
+    worked_article(editor, fact_checker, approve=False)
+    document = json.loads(export_text())
+    changed = dict(document["articles"][0], content_hash="e" * 64, title="Changed title")
+    report = import_document(document={**document, "articles": [changed]})
+    assert report.created == 0 and len(report.failed) == 1
+    assert Article.objects.count() == 1
