@@ -68,8 +68,15 @@ def test_seed_import_stores_exactly_the_nine_suggestions(seed):
 
 def test_receiver_failure_rolls_the_import_back(monkeypatch):
     bad = Finding(0, 4, kind="no_such_kind", reason="x")
+    # The importer detects a batch's artifacts at once (detect_many); a single record
+    # goes through detect. Both find the unstorable finding.
     monkeypatch.setattr(
         "newsroom.readers.artifacts.detect", lambda text, layout=None: [bad], raising=True
+    )
+    monkeypatch.setattr(
+        "newsroom.readers.artifacts.detect_many",
+        lambda items, **kwargs: [[bad] for _ in items],
+        raising=True,
     )
     from newsroom.importing import Status, import_record
     from newsroom.readers import Record
