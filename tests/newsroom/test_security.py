@@ -50,6 +50,9 @@ def test_public_suffix_wildcards(pattern, wildcard):
     assert is_public_suffix_wildcard(pattern) is wildcard
 
 
+# (``check`` runs the model checks too, and a JSONField's asks the database whether it
+# supports JSON.)
+@pytest.mark.django_db
 def test_star_in_allowed_hosts_warns_on_check_deploy(settings):
     settings.ALLOWED_HOSTS = ["news.example.org", "*"]
     assert newsroom_warnings() == ["newsroom.W001"]
