@@ -73,6 +73,12 @@ def test_receiver_failure_rolls_the_import_back(monkeypatch):
     monkeypatch.setattr(
         "newsroom.readers.artifacts.detect", lambda text, layout=None: [bad], raising=True
     )
+    # The importer analyses records in batches (detect_many): the same bad finding there.
+    monkeypatch.setattr(
+        "newsroom.readers.artifacts.detect_many",
+        lambda items, **kwargs: [[bad] for _ in items],
+        raising=True,
+    )
     monkeypatch.setattr(
         "newsroom.readers.artifacts.detect_many",
         lambda items, **kwargs: [[bad] for _ in items],
