@@ -9,8 +9,8 @@ the rules said about it (the kind of the rule finding covering it, how much it c
 how sure the rule was). The character n-grams of the line are scored separately by a
 hashed n-gram model (see :mod:`.model`) and appended as one more column.
 
-Pure Python: no Django, no NumPy (the rows are plain lists of floats, turned into an
-array by the model).
+No Django. NumPy is imported only when rows are computed (the rows themselves are plain
+lists of floats, turned into an array by the model).
 """
 
 from __future__ import annotations
@@ -211,47 +211,11 @@ def line_rows(doc: Document, findings: Sequence[Finding]) -> list[LineRow]:
     per_line = _findings_by_line(doc, content, findings)
     roles = _roles(doc, content)
     counts = _character_counts(doc.text, content)
-    return _rows(
-        doc,
-        content,
-        lowered,
-        word_sets,
-        prose,
-        prose_ranks,
-        document_frequency,
-        copies,
-        title_words,
-        run,
-        prefixes,
-        per_line,
-        roles,
-        text_chars,
-        counts,
-    )
-
-
-def _rows(
-    doc,
-    content,
-    lowered,
-    word_sets,
-    prose,
-    prose_ranks,
-    document_frequency,
-    copies,
-    title_words,
-    run,
-    prefixes,
-    per_line,
-    roles,
-    text_chars,
-    counts,
-) -> list[LineRow]:
-    """Build the feature rows column by column (NumPy over the lines, Python only where a
-    feature reads the line's own text), then cut them into one list per line."""
+    # The rows are built column by column (NumPy over the lines, Python only where a
+    # feature reads the line's own text), then cut into one list per line. (NumPy is
+    # imported here, not with the module: pages that never detect stay without it.)
     import numpy as np
 
-    n = len(content)
     log1p = math.log1p
     texts = [line.text for line in content]
     length = np.fromiter(map(len, texts), dtype=np.float64, count=n)
