@@ -606,31 +606,28 @@ def undo_last_change(*, sentence: Sentence, user: Any, expected_version: int) ->
                     check_assignment(user=user, fact_check=fact_check, target_id=before)
                 setattr(fact_check, name, before)
         _write_fact_check(fact_check, user, reason)
-    elif change.model == "claim":
-        claim = Claim.objects.select_for_update().filter(pk=change.record.id).first()
-        if claim is None:
-            raise NothingToUndo()
-        if previous is None:
-            claim._history_user, claim._change_reason = user, reason
-            claim.delete()
-        else:
-            for name in CLAIM_FIELDS:
-                setattr(claim, name, getattr(previous, name))
-            claim.version += 1
-            _save(claim, user, reason)
     else:
-        evidence = Evidence.objects.select_for_update().filter(pk=change.record.id).first()
-        if evidence is None:
-            raise NothingToUndo()
-        if previous is None:
-            evidence._history_user, evidence._change_reason = user, reason
-            evidence.delete()
-        else:
-            for name in EVIDENCE_FIELDS:
-                setattr(evidence, name, getattr(previous, name))
-            evidence.version += 1
-            _save(evidence, user, reason)
+        model, fields = (
+            (Claim, CLAIM_FIELDS) if change.model == "claim" else (Evidence, EVIDENCE_FIELDS)
+        )
+        _undo_row(model, fields, change.record.id, previous, user, reason)
     return change
+
+
+def _undo_row(model: Any, fields: Any, pk: int, previous: Any, user: Any, reason: str) -> None:
+    """Undo the last change of a claim or evidence row: delete what the change created, or
+    put back the fields it had before (a new version, with a history row)."""
+    row = model.objects.select_for_update().filter(pk=pk).first()
+    if row is None:
+        raise NothingToUndo()
+    if previous is None:
+        row._history_user, row._change_reason = user, reason
+        row.delete()
+    else:
+        for name in fields:
+            setattr(row, name, getattr(previous, name))
+        row.version += 1
+        _save(row, user, reason)
 
 
 def can_change(user: Any) -> bool:
