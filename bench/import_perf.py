@@ -122,6 +122,8 @@ def _rows(path: Path, now: datetime) -> Iterator[tuple[list, list, list, list, l
                 str(path),
                 record.format,
                 record.index,
+                record.external_id,
+                1,
             )
         )
         first_block = ids["block"] + 1
@@ -146,7 +148,7 @@ def _rows(path: Path, now: datetime) -> Iterator[tuple[list, list, list, list, l
             ids["flag"] += 1
             flags.append(
                 (ids["flag"], article_id, finding.kind, finding.start, finding.end, "suggested", "",
-                 "detector", finding.reason[:300], finding.confidence, now, None, None, None)
+                 "detector", finding.reason[:300], finding.confidence, now, None, None, None, 1)
             )  # fmt: skip
         if len(articles) >= FLOOR_CHUNK:
             yield chunk
@@ -157,11 +159,11 @@ def _rows(path: Path, now: datetime) -> Iterator[tuple[list, list, list, list, l
 
 ARTICLE_COLUMNS = (
     "id, title, url, source_id, published, byline, raw_text, title_in_text, content_hash, "
-    "imported_by_id, imported_at, origin_name, origin_format, origin_index"
+    "imported_by_id, imported_at, origin_name, origin_format, origin_index, external_id, revision"
 )
 FLAG_COLUMNS = (
     'id, article_id, kind, start, "end", state, previous_state, origin, reason, confidence, '
-    "created_at, created_by_id, decided_by_id, decided_at"
+    "created_at, created_by_id, decided_by_id, decided_at, version"
 )
 TABLES = [
     ("newsroom_source", "id, name, domain, created_at"),
