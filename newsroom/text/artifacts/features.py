@@ -16,6 +16,7 @@ lists of floats, turned into an array by the model).
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from collections import Counter
@@ -230,19 +231,15 @@ def line_rows(doc: Document, findings: Sequence[Finding]) -> list[LineRow]:
     # Prose lines before each line (exclusive) and the distance to the nearest prose line.
     cum_prose = np.cumsum(prose_f) - prose_f
     total_prose = len(prose_ranks)
-    distance = [0] * n
-    if prose_ranks:
-        ranks = np.array(prose_ranks)
-        at = np.searchsorted(ranks, np.arange(n))
-        for i in range(n):
-            k = int(at[i])
-            if k < total_prose and prose_ranks[k] == i:
-                continue
-            before = i - prose_ranks[k - 1] if k else 99
-            after = prose_ranks[k] - i if k < total_prose else 99
-            distance[i] = min(before, after, 99)
-    else:
-        distance = [99] * n
+    distance = [99] * n
+    for i in range(n):
+        k = bisect.bisect_left(prose_ranks, i)
+        if k < total_prose and prose_ranks[k] == i:
+            distance[i] = 0
+            continue
+        before = i - prose_ranks[k - 1] if k else 99
+        after = prose_ranks[k] - i if k < total_prose else 99
+        distance[i] = min(before, after, 99)
     title_index = doc.title
     seen: set[str] = set()
     seen_before = []
@@ -323,36 +320,32 @@ def line_rows(doc: Document, findings: Sequence[Finding]) -> list[LineRow]:
 # 1 upper, 2 digit, 3 whitespace (``str.isspace``). Characters past U+FFFF are classified
 # one by one (they are rare: emoji, some CJK).
 _ALPHA, _UPPER, _DIGIT, _SPACE = 1, 2, 4, 8
-_classes: list = []
+_CLASSES = (
+    (_ALPHA, str.isalpha),
+    (_UPPER, str.isupper),
+    (_DIGIT, str.isdigit),
+    (_SPACE, str.isspace),
+)
 
 
+def _bits(ch: str) -> int:
+    return sum(bit for bit, test in _CLASSES if test(ch))
+
+
+@functools.cache
 def _class_table():
     import numpy as np
 
-    if not _classes:
-        chars = [chr(c) for c in range(0x10000)]
-        table = np.zeros(0x10000, dtype=np.uint8)
-        for bit, test in ((_ALPHA, str.isalpha), (_UPPER, str.isupper), (_DIGIT, str.isdigit)):
-            table[[i for i, ch in enumerate(chars) if test(ch)]] |= bit
-        table[[i for i, ch in enumerate(chars) if ch.isspace()]] |= _SPACE
-        _classes.append(table)
-    return _classes[0]
+    return np.fromiter(map(_bits, map(chr, range(0x10000))), dtype=np.uint8, count=0x10000)
 
 
 def _classify(text: str, points):
     """The class bits of every character of ``text`` (code points ``points``)."""
     import numpy as np
 
-    table = _class_table()
-    bits = table[np.minimum(points, 0xFFFF)]
+    bits = _class_table()[np.minimum(points, 0xFFFF)]
     for at in np.flatnonzero(points > 0xFFFF).tolist():
-        ch = text[at]
-        bits[at] = (
-            _ALPHA * ch.isalpha()
-            | _UPPER * ch.isupper()
-            | _DIGIT * ch.isdigit()
-            | _SPACE * ch.isspace()
-        )
+        bits[at] = _bits(text[at])
     return bits
 
 
