@@ -180,3 +180,18 @@ def test_character_counts_handle_astral_and_surrogate_characters() -> None:
     content = [doc.lines[i] for i in doc.content]
     assert _character_counts(text, content) == _naive_counts(text)
     assert len(line_rows(doc, [])[0].values) == len(FEATURE_NAMES)
+
+
+@pytest.mark.parametrize("lowercase", [True, False])
+def test_hashed_linear_follows_the_vectorizers_own_casing(lowercase: bool) -> None:
+    from sklearn.feature_extraction.text import HashingVectorizer
+    from sklearn.linear_model import SGDClassifier
+    from sklearn.pipeline import make_pipeline
+
+    texts = ["Advertisement SHARE", "The Council voted", "share this", "Photo: AP"] * 4
+    pipeline = make_pipeline(
+        HashingVectorizer(lowercase=lowercase, alternate_sign=False, n_features=64),
+        SGDClassifier(loss="log_loss", random_state=0),
+    ).fit(texts, [1, 0, 1, 1] * 4)
+    fast = HashedLinear(pipeline)
+    assert np.abs(fast.predict_proba(texts) - pipeline.predict_proba(texts)[:, 1]).max() < 1e-12

@@ -191,8 +191,11 @@ class HashedLinear:
         )
         if not supported:
             raise ValueError("unsupported vectorizer or classifier settings")
-        self._preprocess: Callable[[str], str] = params["preprocessor"] or str.lower
-        self._lowercase = params["lowercase"] and params["preprocessor"] is None
+        # As the vectorizer: its preprocessor when it has one (``lowercase`` is then
+        # ignored), else lower-casing when ``lowercase``.
+        self._preprocess: Callable[[str], str] = params["preprocessor"] or (
+            str.lower if params["lowercase"] else str
+        )
         self._token = re.compile(params["token_pattern"])
         self._low, self._high = params["ngram_range"]
         self._n_features = int(params["n_features"])
