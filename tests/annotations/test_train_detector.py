@@ -117,6 +117,7 @@ def test_held_out_decisions_keep_a_source_together() -> None:
     assert not {e.group for e in train} & {e.group for e in held}
 
 
+@needs_data  # the command reads the evaluation data before it looks at decisions
 @pytest.mark.django_db
 def test_with_decisions_refuses_to_install_without_decisions_to_score_on(
     tmp_path: Path,
