@@ -299,5 +299,6 @@ class ArticleReview(models.Model):
         return f"{self.article_id}: {self.get_state_display()}"
 
 
-# Re-anchoring on new revisions (issue 13), kept in its own module.
+# Re-anchoring on new revisions (issue 13), and the API's tokens, kept in their own modules.
+from annotations.api.models import ApiToken  # noqa: E402, F401
 from annotations.revision_models import Reanchor  # noqa: E402, F401
