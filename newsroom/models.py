@@ -223,3 +223,6 @@ class Sentence(models.Model):
     def text(self) -> str:
         """The sentence text (needs ``article`` loaded: use select_related)."""
         return self.article.raw_text[self.start : self.end]
+
+
+from newsroom.jobs.models import Job  # noqa: E402, F401  (registered with the app here)

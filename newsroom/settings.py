@@ -280,3 +280,42 @@ LOGGING = {
         }
     },
 }
+
+# Background jobs (newsroom/jobs, README "Background jobs"): Django's Tasks framework on the
+# ORM backend of django-tasks-db (no extra server; `manage.py run_jobs` is the worker), or
+# with NEWSROOM_TASKS_BACKEND=rq on Redis (REDIS_URL) through django-tasks-rq (the `rq`
+# extra), the same `manage.py run_jobs` running RQ's worker.
+NEWSROOM_TASKS_BACKEND = os.environ.get("NEWSROOM_TASKS_BACKEND", "database").strip().lower()
+if NEWSROOM_TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            # A job runs as long as it needs: the page shows its progress, cancel stops it.
+            "DEFAULT_TIMEOUT": int(os.environ.get("NEWSROOM_JOB_TIMEOUT", 6 * 60 * 60)),
+        }
+    }
+elif NEWSROOM_TASKS_BACKEND == "database":
+    INSTALLED_APPS += ["django_tasks_db"]
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured(
+        f"NEWSROOM_TASKS_BACKEND={NEWSROOM_TASKS_BACKEND!r}: use 'database' (the default) or 'rq'."
+    )
+# Uploads larger than this many bytes in all are imported by a job (the page shows its
+# progress); smaller ones at once, in the request.
+NEWSROOM_JOB_UPLOAD_BYTES = int(os.environ.get("NEWSROOM_JOB_UPLOAD_BYTES", 1024 * 1024))
+# Where a job keeps the files it imports until it has finished.
+NEWSROOM_JOB_DIR = Path(os.environ.get("NEWSROOM_JOB_DIR", BASE_DIR / "var" / "jobs"))
+# A running job whose worker process is gone (same host), or whose heartbeat is older than
+# this (any host), is enqueued again by the next worker loop, at most this many times.
+NEWSROOM_JOB_STALE_SECONDS = int(os.environ.get("NEWSROOM_JOB_STALE_SECONDS", 600))
+NEWSROOM_JOB_MAX_ATTEMPTS = int(os.environ.get("NEWSROOM_JOB_MAX_ATTEMPTS", 3))
+# Import from a URL (newsroom/fetch.py): whole-fetch timeout in seconds, largest page in
+# bytes, redirects followed. Internal addresses are always refused; the allowed networks
+# (CIDR list) exist for the tests' local server only: never set them in production.
+NEWSROOM_FETCH_TIMEOUT = float(os.environ.get("NEWSROOM_FETCH_TIMEOUT", 15))
+NEWSROOM_FETCH_MAX_BYTES = int(os.environ.get("NEWSROOM_FETCH_MAX_BYTES", 5 * 1024 * 1024))
+NEWSROOM_FETCH_MAX_REDIRECTS = int(os.environ.get("NEWSROOM_FETCH_MAX_REDIRECTS", 5))
+NEWSROOM_FETCH_ALLOWED_NETWORKS: list[str] = []
