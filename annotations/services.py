@@ -17,7 +17,6 @@ call these same functions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -26,17 +25,22 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from annotations.history import (
+    CLAIM_FIELDS,
+    EVIDENCE_FIELDS,
+    FACT_CHECK_FIELDS,
+    UNDO_PREFIX,
+    Change,
+    fact_check_values,
+    last_undoable_change,
+    previous_record,
+)
 from annotations.models import ArticleReview, Claim, Evidence, FactCheck
 from newsroom.models import Sentence
 from newsroom.text.attribution import suggest_claimant
 
 # Characters of context stored around a claim's quote to find it again after edits.
 CONTEXT_CHARS = 32
-# The fields of a FactCheck a user changes (and undo restores).
-FACT_CHECK_FIELDS = ("status", "assignee_id", "verdict", "note")
-CLAIM_FIELDS = ("claimant", "claim_type", "note")
-EVIDENCE_FIELDS = ("url", "title", "stance", "note")
-UNDO_PREFIX = "undo:"
 # A second identical claim or evidence link by the same user within this time is the
 # same submission sent twice (a double click, a resent form): the first one is returned.
 DUPLICATE_WINDOW = timedelta(seconds=60)
@@ -503,73 +507,6 @@ def delete_evidence(*, evidence: Evidence, user: Any, expected_version: int) -> 
     current.delete()
 
 
-@dataclass(frozen=True)
-class Change:
-    """One history row of a sentence, as undo sees it."""
-
-    model: str  # "factcheck" | "claim" | "evidence"
-    record: Any  # the historical row
-
-
-def _sentence_changes(sentence: Sentence) -> list[Change]:
-    """All history rows of the sentence's fact check, claims and evidence, oldest first."""
-    changes = [Change("factcheck", r) for r in FactCheck.history.filter(sentence_id=sentence.pk)]
-    changes += [Change("claim", r) for r in Claim.history.filter(sentence_id=sentence.pk)]
-    fact_check_ids = {c.record.id for c in changes if c.model == "factcheck"}
-    changes += [
-        Change("evidence", r) for r in Evidence.history.filter(fact_check_id__in=fact_check_ids)
-    ]
-    changes.sort(key=lambda c: (c.record.history_date, c.record.history_id))
-    return changes
-
-
-def _fact_check_values(record: Any | None) -> tuple:
-    if record is None:
-        return (FactCheck.Status.UNCHECKED, None, "", "")
-    return tuple(getattr(record, name) for name in FACT_CHECK_FIELDS)
-
-
-def _meaningful(change: Change, previous: dict[tuple[str, int], Any]) -> bool:
-    if change.model != "factcheck":
-        return True
-    before = previous.get(("factcheck", change.record.id))
-    return _fact_check_values(change.record) != _fact_check_values(before)
-
-
-def last_undoable_change(sentence: Sentence, user: Any) -> Change | None:
-    """The user's latest change on the sentence that is not an undo and not undone yet."""
-    changes = _sentence_changes(sentence)
-    undone = {
-        c.record.history_change_reason.removeprefix(UNDO_PREFIX)
-        for c in changes
-        if (c.record.history_change_reason or "").startswith(UNDO_PREFIX)
-    }
-    previous: dict[tuple[str, int], Any] = {}
-    candidate = None
-    for change in changes:
-        key = (change.model, change.record.id)
-        reason = change.record.history_change_reason or ""
-        if (
-            change.record.history_user_id == user.pk
-            and not reason.startswith(UNDO_PREFIX)
-            and f"{change.model}:{change.record.history_id}" not in undone
-            and change.record.history_type != "-"
-            and _meaningful(change, previous)
-        ):
-            candidate = change
-        previous[key] = change.record
-    return candidate
-
-
-def _previous_record(change: Change) -> Any | None:
-    return (
-        type(change.record)
-        .objects.filter(id=change.record.id, history_date__lt=change.record.history_date)
-        .order_by("-history_date", "-history_id")
-        .first()
-    )
-
-
 @transaction.atomic
 def undo_last_change(*, sentence: Sentence, user: Any, expected_version: int) -> Change:
     """Revert the user's last change on ``sentence`` (status, assignment, verdict, claim or
@@ -584,19 +521,19 @@ def undo_last_change(*, sentence: Sentence, user: Any, expected_version: int) ->
     actual = fact_check_version(fact_check)
     if actual != expected_version:
         raise StaleVersion(fact_check, expected_version, actual)
-    if fact_check is None:
-        fact_check = FactCheck(sentence=locked, article_id=locked.article_id, version=0)
-    change = last_undoable_change(sentence, user)
+    change = last_undoable_change(sentence, fact_check, user)
     if change is None:
         raise NothingToUndo()
+    if fact_check is None:
+        fact_check = FactCheck(sentence=locked, article_id=locked.article_id, version=0)
     reason = f"{UNDO_PREFIX}{change.model}:{change.record.history_id}"
-    previous = _previous_record(change)
+    previous = previous_record(change)
     if change.model == "factcheck":
         # Restore only the fields this change touched, keeping later changes of others.
         pairs = zip(
             FACT_CHECK_FIELDS,
-            _fact_check_values(change.record),
-            _fact_check_values(previous),
+            fact_check_values(change.record),
+            fact_check_values(previous),
             strict=True,
         )
         for name, after, before in pairs:
