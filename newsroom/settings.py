@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "simple_history",
     "axes",
+    "ninja",  # the REST API's Swagger UI, served from its static files (no CDN)
     "newsroom",
     "annotations",
 ]

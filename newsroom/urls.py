@@ -21,6 +21,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/", include("annotations.api.urls")),
     path("articles/", include("newsroom.urls_articles")),
     path("", include("annotations.urls")),
 ]
