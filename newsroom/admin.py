@@ -79,3 +79,6 @@ class BlockAdmin(_SpanAdmin):
     search_fields = ("article__title",)
     fields = ("article", "role", "position", "start", "end", "text")
     readonly_fields = fields
+
+
+from newsroom.jobs import admin as _jobs_admin  # noqa: E402, F401  (registers JobAdmin)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
+from newsroom.fetch import FetchError, check_url, refusal
 from newsroom.readers import FORMATS, format_for
 
 
@@ -60,6 +63,14 @@ class ImportForm(forms.Form):
         max_length=200,
         help_text="For pasted text and .txt files (JSON and HTML records name their own).",
     )
+    url = forms.URLField(
+        label="Or import a web page",
+        required=False,
+        max_length=2000,
+        assume_scheme="https",
+        help_text="The address of one article's page (http or https); it is fetched and "
+        "imported in the background. Internal and private addresses are refused.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -88,11 +99,40 @@ class ImportForm(forms.Form):
     def clean_source(self) -> str:
         return _decoded("The source", self.cleaned_data["source"])
 
+    def clean_url(self) -> str:
+        url: str = self.cleaned_data["url"]
+        if url:
+            try:
+                check_url(url)
+                if (literal := _ip_literal(url)) is not None and (why := refusal(literal)):
+                    raise FetchError(f"{url}: refused, {literal} is {why}")
+            except FetchError as error:
+                raise forms.ValidationError(
+                    "%(error)s.", code="url", params={"error": error}
+                ) from None
+        return url
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if not self.errors and not self.refusals and not data.get("text", "").strip():
-            raise forms.ValidationError("Choose at least one file or paste a text.", code="empty")
+        if (
+            not self.errors
+            and not self.refusals
+            and not data.get("text", "").strip()
+            and not data.get("url")
+        ):
+            raise forms.ValidationError(
+                "Choose at least one file or paste a text. Or give the URL of a web page.",
+                code="empty",
+            )
         return data
+
+
+def _ip_literal(url: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address an URL names by number ("http://10.0.0.1/"), else ``None``."""
+    try:
+        return ipaddress.ip_address((urlsplit(url).hostname or "").split("%")[0])
+    except ValueError:
+        return None
 
 
 def _refusal(upload: UploadedFile) -> str | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.files.uploadedfile import UploadedFile
@@ -16,6 +17,7 @@ from django.shortcuts import redirect, render
 
 from newsroom.forms import ImportForm
 from newsroom.importing import ImportSummary, Status, import_upload
+from newsroom.jobs.services import start_file_import, start_url_import
 
 
 @permission_required("newsroom.add_article", raise_exception=True)
@@ -36,7 +38,9 @@ def import_articles(request: HttpRequest) -> HttpResponse:
         unread = [upload.name for upload in request.FILES.getlist("files")]
         return render(request, _TEMPLATE, {"form": form, "unread": unread})
     data = form.cleaned_data
-    reports = _reports(form, import_upload(**data, user=request.user))
+    if data["url"] or _job_sized(data["files"]):
+        return _start_jobs(request, form)
+    reports = _reports(form, import_upload(**_upload_args(data), user=request.user))
     if all(report.level == "success" for report in reports):
         for report in reports:
             messages.success(request, str(report))
@@ -49,6 +53,39 @@ def import_articles(request: HttpRequest) -> HttpResponse:
 
 
 _TEMPLATE = "newsroom/article_import.html"
+
+
+def _upload_args(data: dict) -> dict:
+    return {name: data[name] for name in ("files", "text", "title", "source")}
+
+
+def _job_sized(files: list[UploadedFile]) -> bool:
+    return sum(upload.size or 0 for upload in files) > settings.NEWSROOM_JOB_UPLOAD_BYTES
+
+
+def _start_jobs(request: HttpRequest, form: ImportForm) -> HttpResponse:
+    """A URL, or files larger than NEWSROOM_JOB_UPLOAD_BYTES in all, go to background jobs;
+    pasted text is still imported at once. To the (first) job's page, with a message for
+    everything else."""
+    data = form.cleaned_data
+    jobs = []
+    if data["url"]:
+        jobs.append(start_url_import(url=data["url"], user=request.user))
+    files = data["files"]
+    if files and _job_sized(files):
+        jobs.append(start_file_import(files=files, source=data["source"], user=request.user))
+        files = []
+    reports = [FileReport.refused(upload, why) for upload, why in form.refusals if why]
+    reports += [
+        FileReport.of(*done)
+        for done in import_upload(**{**_upload_args(data), "files": files}, user=request.user)
+    ]
+    for report in reports:
+        level = {"success": messages.SUCCESS, "warning": messages.WARNING}
+        messages.add_message(request, level.get(report.level, messages.ERROR), str(report))
+    for job in jobs[1:]:
+        messages.info(request, f"Also started: {job} (Jobs in the admin list every job).")
+    return redirect(jobs[0])
 
 
 def _reports(form: ImportForm, imported: list[tuple[str, ImportSummary]]) -> list[FileReport]:
