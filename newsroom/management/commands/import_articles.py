@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from newsroom.fetch import import_url
 from newsroom.importing import (
     BATCH_ARTICLES,
     ImportResult,
@@ -36,7 +37,15 @@ class Command(BaseCommand):
     stealth_options = ("stdin",)
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("paths", nargs="+", metavar="PATH", help="file, directory or -")
+        parser.add_argument("paths", nargs="*", metavar="PATH", help="file, directory or -")
+        parser.add_argument(
+            "--url",
+            action="append",
+            default=[],
+            metavar="URL",
+            help="also import this web page (http/https; internal addresses are refused); "
+            "may be given several times",
+        )
         parser.add_argument(
             "--format",
             choices=FORMAT_NAMES,
@@ -59,6 +68,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: str, **options: Any) -> None:
         paths: list[str] = options["paths"]
+        if not paths and not options["url"]:
+            raise CommandError("give at least one PATH or --url URL")
         user = None
         if options["user"]:
             try:
@@ -98,6 +109,16 @@ class Command(BaseCommand):
                     )
                 if files:
                     _merge(total, import_paths(files, format=options["format"], **common))
+                for url in options["url"]:
+                    _merge(
+                        total,
+                        import_url(
+                            url=url,
+                            user=user,
+                            dry_run=options["dry_run"],
+                            progress=progress,
+                        ),
+                    )
         except KeyboardInterrupt:
             # The batch being written was rolled back; the committed ones stay.
             kept = done[Status.IMPORTED] + done[Status.VALID]
@@ -139,5 +160,6 @@ def _merge(total: ImportSummary, part: ImportSummary) -> None:
     total.imported += part.imported
     total.sentences += part.sentences
     total.duplicates += part.duplicates
+    total.revised += part.revised
     total.failures.extend(part.failures)
     total.skipped.extend(part.skipped)
