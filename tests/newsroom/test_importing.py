@@ -119,10 +119,10 @@ def test_race_on_the_unique_hash_reports_duplicate(monkeypatch) -> None:
     winner = import_record(Record(origin="a", format="text", text=text)).article
     before = counts()
     # The pre-check misses (as if the other import committed just after it ran).
-    real_existing = importing._existing
+    real_existing = importing.lookup.existing
     calls = iter([{}])
     monkeypatch.setattr(
-        importing, "_existing", lambda digests: next(calls, None) or real_existing(digests)
+        importing.lookup, "existing", lambda digests: next(calls, None) or real_existing(digests)
     )
     result = import_record(Record(origin="b", format="text", text=text))
     assert result.status == Status.DUPLICATE and result.article == winner
@@ -422,10 +422,10 @@ def test_a_race_inside_a_batch_fails_over_to_one_by_one(tmp_path: Path, monkeypa
     winner = Article.objects.get()
     assert first.imported == 1
     flags_before = ArtifactFlag.objects.count()
-    real_existing = importing._existing
+    real_existing = importing.lookup.existing
     calls = iter([{}])  # the batch's duplicate check misses the winner
     monkeypatch.setattr(
-        importing, "_existing", lambda digests: next(calls, None) or real_existing(digests)
+        importing.lookup, "existing", lambda digests: next(calls, None) or real_existing(digests)
     )
     summary = import_paths([batch_file(tmp_path, ["Fresh one", "Raced", "Fresh two"])])
     assert (summary.imported, summary.duplicates, summary.failed) == (2, 1, 0)

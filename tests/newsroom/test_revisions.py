@@ -251,14 +251,14 @@ def test_an_identity_saved_by_a_concurrent_import_makes_a_revision(monkeypatch) 
     from newsroom import importing
 
     first = import_record(record()).article
-    lookup = importing._lookup
+    lookup = importing.lookup.lookup
     calls = []
 
     def stale_lookup(digests, identities):
         calls.append(identities)
         return ({}, {}) if len(calls) == 1 else lookup(digests, identities)
 
-    monkeypatch.setattr(importing, "_lookup", stale_lookup)
+    monkeypatch.setattr(importing.lookup, "lookup", stale_lookup)
     result = import_record(record(EDITED))
     assert result.status == Status.REVISED and result.article.pk == first.pk
     assert Article.objects.get().revision == 2
