@@ -21,7 +21,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from newsroom.models import Article, Sentence
-from newsroom.text import artifacts, layout
+from newsroom.text import artifacts, pipeline
 from newsroom.text.clean import clean_text
 from newsroom.text.spans import Finding
 
@@ -309,9 +309,11 @@ class RedetectResult:
 
 
 def detect_findings(article: Article) -> list[Finding]:
-    """Run the text core's detector on an article's raw text, as the importer does."""
-    text = article.raw_text
-    return artifacts.detect(text, layout.parse(text, title_in_text=article.title_in_text))
+    """Run the text core's detector on an article's raw text, as the importer does (the
+    same ``pipeline.scan``; no sentences, which re-detection does not need)."""
+    return pipeline.scan(
+        article.raw_text, title_in_text=article.title_in_text, segment=False
+    ).findings
 
 
 @transaction.atomic

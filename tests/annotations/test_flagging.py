@@ -71,16 +71,16 @@ def test_receiver_failure_rolls_the_import_back(monkeypatch):
     # The importer detects a batch's artifacts at once (detect_many); a single record
     # goes through detect. Both find the unstorable finding.
     monkeypatch.setattr(
-        "newsroom.readers.artifacts.detect", lambda text, layout=None: [bad], raising=True
+        "newsroom.text.artifacts.detect", lambda text, layout=None: [bad], raising=True
     )
     # The importer analyses records in batches (detect_many): the same bad finding there.
     monkeypatch.setattr(
-        "newsroom.readers.artifacts.detect_many",
+        "newsroom.text.artifacts.detect_many",
         lambda items, **kwargs: [[bad] for _ in items],
         raising=True,
     )
     monkeypatch.setattr(
-        "newsroom.readers.artifacts.detect_many",
+        "newsroom.text.artifacts.detect_many",
         lambda items, **kwargs: [[bad] for _ in items],
         raising=True,
     )
