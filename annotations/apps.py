@@ -6,4 +6,4 @@ class AnnotationsConfig(AppConfig):
     verbose_name = "Editorial work"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  connects newsroom's article_imported
+        from . import receivers  # noqa: F401  connects newsroom's articles_imported and article_revised

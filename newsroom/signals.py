@@ -1,6 +1,6 @@
 """The extension points newsroom offers to the apps above it.
 
-Both signals are sent inside the import transaction, after the articles' rows (the
+The signals are sent inside the import transaction, after the articles' rows (the
 Article, its blocks and sentences) are written; a receiver that raises rolls back what
 it was sent, and the importer then saves the articles one by one so that only the
 article the receiver refuses fails.
@@ -9,10 +9,6 @@ article the receiver refuses fails.
 list of ``(article, findings)`` pairs (the saved Article and the artifact findings of the
 text core). It may be sent again for the same articles one at a time (``items`` of one)
 after a batch was rolled back, so a receiver writes only through the database.
-
-``article_imported`` is sent once per newly saved article with ``article`` and
-``findings``. While it has receivers the importer saves every article in its own
-savepoint (slower); new receivers should use ``articles_imported``.
 
 ``article_revised`` is sent once per re-imported article whose text changed (same
 identity, another content hash: a new revision), inside that article's savepoint, with
@@ -28,7 +24,6 @@ rolls the revision back: the article keeps its previous text and the record fail
 from django.dispatch import Signal
 
 articles_imported = Signal()
-article_imported = Signal()
 article_revised = Signal()
 
 # Added to the positions of an article's old blocks and sentences while a revision is

@@ -12,9 +12,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from newsroom.limits import configured as configured_limits
 from newsroom.models import Article, ArticleRevision, Block, Sentence, Source
-from newsroom.readers import Analysis, Limits, Record, analyse_many, content_hash
-from newsroom.signals import RETIRED_POSITION, article_imported, article_revised, articles_imported
+from newsroom.readers import Analysis, Record, analyse_many, content_hash
+from newsroom.signals import RETIRED_POSITION, article_revised, articles_imported
 
 from . import lookup
 from .planner import Pending, plan_batch
@@ -37,7 +38,7 @@ class Writer:
         self.user = user
         self.dry_run = dry_run
         self.tz = settings.TIME_ZONE
-        self.limits = Limits.from_settings()
+        self.limits = configured_limits()
         self.sources: dict[str, Source] = {}
 
     def write(
@@ -103,10 +104,9 @@ class Writer:
         ``bulk_create`` each and sends ``articles_imported`` once, all in one savepoint.
         If anything raises (a duplicate that raced in, a receiver refusing an article,
         bad data), that savepoint is rolled back and the batch is saved again article by
-        article, each in its own savepoint, so that only the bad article fails. Receivers
-        of the per-article ``article_imported`` signal get the one-by-one path directly.
+        article, each in its own savepoint, so that only the bad article fails.
         """
-        if len(items) > 1 and not article_imported.has_listeners(Article):
+        if len(items) > 1:
             try:
                 with transaction.atomic():
                     saved, new_sources = self._insert(items)
@@ -198,9 +198,6 @@ class Writer:
             (article, analysis.findings)
             for article, (_, _, analysis, _) in zip(articles, items, strict=True)
         ]
-        if article_imported.has_listeners(Article):
-            for article, findings in pairs:
-                article_imported.send(sender=Article, article=article, findings=findings)
         articles_imported.send(sender=Article, items=pairs)
         return articles, new_sources
 

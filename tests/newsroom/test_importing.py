@@ -17,7 +17,7 @@ from newsroom import importing
 from newsroom.importing import Status, import_paths, import_record, import_upload
 from newsroom.models import Article, Block, Sentence, Source
 from newsroom.readers import Record
-from newsroom.signals import article_imported
+from newsroom.signals import articles_imported
 from tests.factories import UserFactory, imported_article
 
 pytestmark = pytest.mark.django_db
@@ -148,19 +148,21 @@ def test_user_and_url_source_are_recorded() -> None:
 
 
 @pytest.fixture
-def failing_receiver() -> Iterator[list[str]]:
-    """A receiver that raises for articles whose title contains BOOM."""
-    seen: list[str] = []
+def failing_receiver() -> Iterator[list[list[str]]]:
+    """An ``articles_imported`` receiver that raises when a title contains BOOM; it
+    records the titles of every call (a batch, or one article after a rollback)."""
+    calls: list[list[str]] = []
 
-    def receiver(sender, *, article, findings, **kwargs) -> None:
-        seen.append(article.title)
-        assert Sentence.objects.filter(article=article).exists()  # saved before the signal
-        if "BOOM" in article.title:
-            raise RuntimeError("receiver exploded")
+    def receiver(sender, *, items, **kwargs) -> None:
+        calls.append([article.title for article, _ in items])
+        for article, _ in items:
+            assert Sentence.objects.filter(article=article).exists()  # saved before the signal
+            if "BOOM" in article.title:
+                raise RuntimeError("receiver exploded")
 
-    article_imported.connect(receiver, dispatch_uid="test-failing-receiver")
-    yield seen
-    article_imported.disconnect(dispatch_uid="test-failing-receiver")
+    articles_imported.connect(receiver, dispatch_uid="test-failing-receiver")
+    yield calls
+    articles_imported.disconnect(dispatch_uid="test-failing-receiver")
 
 
 def test_receiver_that_raises_rolls_back_only_its_article(tmp_path: Path, failing_receiver) -> None:
@@ -174,7 +176,13 @@ def test_receiver_that_raises_rolls_back_only_its_article(tmp_path: Path, failin
     summary = import_paths([path])
     assert (summary.imported, summary.failed) == (2, 1)
     assert str(summary.failures[0]) == (f"{path}:2: not imported (RuntimeError: receiver exploded)")
-    assert failing_receiver == ["Good one", "BOOM article", "Good two"]
+    # The batch first, rolled back; then each article in its own savepoint.
+    assert failing_receiver == [
+        ["Good one", "BOOM article", "Good two"],
+        ["Good one"],
+        ["BOOM article"],
+        ["Good two"],
+    ]
     assert sorted(Article.objects.values_list("title", flat=True)) == ["Good one", "Good two"]
     assert Block.objects.count() == 2 and Sentence.objects.count() == 2
 
