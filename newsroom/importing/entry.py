@@ -9,10 +9,10 @@ from typing import IO
 
 from django.contrib.auth.base_user import AbstractBaseUser
 
+from newsroom.limits import configured as configured_limits
 from newsroom.readers import (
     Analysis,
     Item,
-    Limits,
     Record,
     RecordError,
     Skipped,
@@ -104,7 +104,7 @@ def import_paths(
     workers: int = 0,
 ) -> ImportSummary:
     """Import files and directories (recursive); see ``readers.read_paths``."""
-    items = read_paths(paths, format=format, limits=Limits.from_settings())
+    items = read_paths(paths, format=format, limits=configured_limits())
     return import_items(items, user=user, dry_run=dry_run, progress=progress, workers=workers)
 
 
@@ -125,7 +125,7 @@ def import_stream(
     ``source`` names the source of a plain-text stream (``readers.read_stream``).
     """
     items = read_stream(
-        stream, origin=origin, format=format, limits=Limits.from_settings(), source=source
+        stream, origin=origin, format=format, limits=configured_limits(), source=source
     )
     return import_items(
         items,
@@ -183,7 +183,7 @@ def import_upload(
 
 
 def _pasted_record(text: str, *, title: str, source: str) -> Record:
-    limits = Limits.from_settings()
+    limits = configured_limits()
     origin = "pasted text"
     if "\x00" in text:
         raise RecordError("NUL character in the text", origin=origin, format="text")

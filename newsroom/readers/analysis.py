@@ -92,7 +92,7 @@ def analyse(
     than ``limits`` allow, or a record date outside ``limits.published_range()``. A
     dateline in the text outside that range is not the user's field: it is ignored
     (``published`` stays unset) rather than refusing the article. ``limits`` defaults to
-    ``Limits()``; the importer passes ``Limits.from_settings()``.
+    ``Limits()``; the importer passes ``newsroom.limits.configured()``.
     """
     limits = limits or Limits()
     zone = ZoneInfo(tz) if isinstance(tz, str) else tz

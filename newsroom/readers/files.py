@@ -63,7 +63,7 @@ def read_stream(
     the source of a plain-text file, which has no field to name one (JSON and HTML
     records bring their own).
     """
-    limits = limits or Limits.from_settings()
+    limits = limits or Limits()
     if format not in FORMAT_NAMES:
         yield RecordError(f"unknown format {format!r}", origin=origin)
         return
@@ -101,7 +101,7 @@ def read_paths(
     explicitly (not for files found in directories). Files with an unknown extension are
     yielded as ``Skipped``. Files are opened one at a time, as the records are consumed.
     """
-    limits = limits or Limits.from_settings()
+    limits = limits or Limits()
     for path in map(Path, paths):
         if path.is_dir():
             for file in _walk(path):

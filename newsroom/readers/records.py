@@ -1,6 +1,7 @@
 """What a reader yields: records, errors and skipped files, and the limits they obey.
 
-Pure Python: the limits are passed in (``Limits``).
+Pure Python: the limits are passed in (``Limits``); the Django side reads them from the
+settings with ``newsroom.limits.configured()``.
 """
 
 from __future__ import annotations
@@ -43,20 +44,6 @@ class Limits:
     max_blocks: int = 2_000
     min_published_year: int = 1900
     max_published_years_ahead: int = 10
-
-    @classmethod
-    def from_settings(cls) -> Limits:
-        """The limits configured in settings (the ``NEWSROOM_MAX_*``/``NEWSROOM_MIN_*``)."""
-        from django.conf import settings
-
-        return cls(
-            max_article_chars=settings.NEWSROOM_MAX_ARTICLE_CHARS,
-            max_file_bytes=settings.NEWSROOM_MAX_FILE_BYTES,
-            max_sentences=settings.NEWSROOM_MAX_SENTENCES_PER_ARTICLE,
-            max_blocks=settings.NEWSROOM_MAX_BLOCKS_PER_ARTICLE,
-            min_published_year=settings.NEWSROOM_MIN_PUBLISHED_YEAR,
-            max_published_years_ahead=settings.NEWSROOM_MAX_PUBLISHED_YEARS_AHEAD,
-        )
 
     def published_range(self, now: datetime | None = None) -> tuple[datetime, datetime]:
         """The first and last accepted published instants (aware, UTC), both included."""

@@ -10,10 +10,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from newsroom.limits import configured as configured_limits
 from newsroom.readers import (
     FORMAT_NAMES,
     Analysis,
-    Limits,
     RecordError,
     Skipped,
     analyse,
@@ -53,7 +53,7 @@ class Command(BaseCommand):
             raise CommandError(f"{failed} article(s) could not be read; see the messages above.")
 
     def _items(self, paths: list[str], options: dict[str, Any]) -> Iterator[Any]:
-        limits = Limits.from_settings()
+        limits = configured_limits()
         files = [p for p in paths if p != "-"]
         sources = []
         if "-" in paths:
