@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -15,7 +15,16 @@ from pydantic import Field
 
 from annotations import rollups
 from annotations.api import schemas
-from annotations.api.common import IMPORT, READ, paginate, require, sentence_row
+from annotations.api.common import (
+    IMPORT,
+    MAX_ID,
+    READ,
+    Id,
+    PageNumber,
+    paginate,
+    require,
+    sentence_row,
+)
 from annotations.exports.formats import FORMATS, streaming_response
 from annotations.models import ArticleReview
 from annotations.views.dashboard import LIST_BASE, ArticleFilterForm, filter_articles
@@ -78,7 +87,7 @@ def article_dict(article: Article, progress: rollups.Progress) -> dict[str, Any]
 
 @router.get("/articles", response=schemas.ArticlePage, summary="List articles")
 def list_articles(
-    request: HttpRequest, filters: Query[ArticleFilters], page: int = 1
+    request: HttpRequest, filters: Query[ArticleFilters], page: PageNumber = 1
 ) -> dict[str, Any]:
     """The article list, 25 a page, newest import first, with the list page's filters and
     each article's progress (constant queries per page)."""
@@ -96,7 +105,7 @@ def list_articles(
 
 
 @router.get("/articles/{int:article_id}", response=schemas.ArticleDetail, summary="One article")
-def get_article(request: HttpRequest, article_id: int, page: int = 1) -> dict[str, Any]:
+def get_article(request: HttpRequest, article_id: Id, page: PageNumber = 1) -> dict[str, Any]:
     """The article with its raw text, progress, workflow state and its sentences (200 a
     page, in text order) with their statuses and versions. Offsets are code points."""
     require(request, *READ)
@@ -172,7 +181,9 @@ def import_batch(request: HttpRequest, batch: schemas.BatchIn, dry_run: bool = F
 
 
 class ExportFilters(ArticleFilters):
-    article: list[int] = Field([], description="Only these articles (repeat the parameter).")
+    article: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        [], max_length=1000, description="Only these articles (repeat the parameter)."
+    )
     drafts: bool = Field(False, description="ClaimReview of articles not approved yet.")
 
 
@@ -203,7 +214,7 @@ def export(
     require(request, *READ)
     articles = filtered(request, filters)
     if filters.article:
-        articles = articles.filter(pk__in=filters.article[:1000])
+        articles = articles.filter(pk__in=filters.article)
     options: dict[str, Any] = {"drafts": filters.drafts} if format == "claimreview" else {}
     name = str(format)
     return streaming_response(

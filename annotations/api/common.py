@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja.errors import HttpError
+from ninja import Path, Query
 
 from annotations.models import ArtifactFlag, Claim, Evidence, FactCheck
 from annotations.services import fact_check_version
@@ -20,6 +20,10 @@ CHANGE_FLAG = "annotations.change_artifactflag"
 IMPORT = "newsroom.add_article"
 # Page numbers past this are refused (SQLite's integers are 64-bit; no page is this far).
 MAX_PAGE = 1_000_000
+# Ids are 64-bit in every database (SQLite raises OverflowError on a bigger number).
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE, description="From 1.")]
 
 
 def require(request: HttpRequest, *permissions: str) -> None:
@@ -31,8 +35,6 @@ def require(request: HttpRequest, *permissions: str) -> None:
 def paginate(qs: QuerySet, page: int, size: int) -> tuple[dict[str, Any], list]:
     """The page envelope (count, page, page_size, next, previous) and that page's rows:
     two queries (the count, the rows). A page past the end is empty."""
-    if not 1 <= page <= MAX_PAGE:
-        raise HttpError(422, f"page must be between 1 and {MAX_PAGE}.")
     count = qs.count()
     rows = list(qs[(page - 1) * size : page * size]) if count else []
     envelope = {

@@ -18,6 +18,8 @@ from annotations.api.common import (
     CHANGE_FACT_CHECK,
     CHANGE_FLAG,
     READ,
+    Id,
+    PageNumber,
     claim_dict,
     evidence_dict,
     fact_check_dict,
@@ -59,7 +61,7 @@ def _fact_check_response(request: HttpRequest, response: HttpResponse, sentence:
 
 
 @router.get("/sentences/{int:sentence_id}", response=schemas.SentenceDetail, tags=["sentences"])
-def get_sentence(request: HttpRequest, response: HttpResponse, sentence_id: int) -> dict[str, Any]:
+def get_sentence(request: HttpRequest, response: HttpResponse, sentence_id: Id) -> dict[str, Any]:
     """A sentence with its fact check (``ETag``: its version), claims and evidence."""
     require(request, *READ)
     sentence = _sentence(sentence_id)
@@ -88,7 +90,7 @@ def get_sentence(request: HttpRequest, response: HttpResponse, sentence_id: int)
 def put_status(
     request: HttpRequest,
     response: HttpResponse,
-    sentence_id: int,
+    sentence_id: Id,
     body: schemas.StatusIn,
     if_match: str | None = IF_MATCH,
 ) -> dict:
@@ -112,7 +114,7 @@ def put_status(
 def put_assignee(
     request: HttpRequest,
     response: HttpResponse,
-    sentence_id: int,
+    sentence_id: Id,
     body: schemas.AssigneeIn,
     if_match: str | None = IF_MATCH,
 ) -> dict:
@@ -143,7 +145,7 @@ def put_assignee(
 def put_verdict(
     request: HttpRequest,
     response: HttpResponse,
-    sentence_id: int,
+    sentence_id: Id,
     body: schemas.VerdictIn,
     if_match: str | None = IF_MATCH,
 ) -> dict:
@@ -166,7 +168,7 @@ def put_verdict(
     tags=["fact checks"],
 )
 def undo(
-    request: HttpRequest, response: HttpResponse, sentence_id: int, if_match: str | None = IF_MATCH
+    request: HttpRequest, response: HttpResponse, sentence_id: Id, if_match: str | None = IF_MATCH
 ) -> dict:
     """Undo your last change on the sentence (status, assignee, verdict, claim, evidence);
     409 when there is nothing of yours left to undo."""
@@ -185,7 +187,7 @@ def undo(
 
 
 @router.get("/sentences/{int:sentence_id}/claims", response=schemas.ClaimPage, tags=["claims"])
-def list_claims(request: HttpRequest, sentence_id: int, page: int = 1) -> dict:
+def list_claims(request: HttpRequest, sentence_id: Id, page: PageNumber = 1) -> dict:
     require(request, *READ)
     sentence = get_object_or_404(Sentence, pk=sentence_id)
     claims = (
@@ -200,9 +202,7 @@ def list_claims(request: HttpRequest, sentence_id: int, page: int = 1) -> dict:
     response={201: schemas.ClaimOut, 403: schemas.Error, 409: schemas.Error, 422: schemas.Error},
     tags=["claims"],
 )
-def add_claim(
-    request: HttpRequest, response: HttpResponse, sentence_id: int, body: schemas.ClaimIn
-):
+def add_claim(request: HttpRequest, response: HttpResponse, sentence_id: Id, body: schemas.ClaimIn):
     """Mark a claim: ``[start, end)`` code points inside the sentence, or the whole
     sentence; the claimant defaults to the attribution the sentence suggests."""
     require(request, "annotations.add_claim")
@@ -230,7 +230,7 @@ def _claim(pk: int) -> Claim:
 def edit_claim(
     request: HttpRequest,
     response: HttpResponse,
-    claim_id: int,
+    claim_id: Id,
     body: schemas.ClaimEdit,
     if_match: str | None = IF_MATCH,
 ) -> dict:
@@ -261,7 +261,7 @@ def _seen(model: Any, row: Any, version: int, fields: tuple[str, ...]) -> dict[s
 
 
 @router.delete("/claims/{int:claim_id}", response={204: None, **VERSIONED}, tags=["claims"])
-def delete_claim(request: HttpRequest, claim_id: int, if_match: str | None = IF_MATCH):
+def delete_claim(request: HttpRequest, claim_id: Id, if_match: str | None = IF_MATCH):
     """Delete a claim (its author or an editor); 412 if it changed since your version."""
     require(request, "annotations.delete_claim")
     services.delete_claim(
@@ -276,7 +276,7 @@ def delete_claim(request: HttpRequest, claim_id: int, if_match: str | None = IF_
 @router.get(
     "/sentences/{int:sentence_id}/evidence", response=schemas.EvidencePage, tags=["evidence"]
 )
-def list_evidence(request: HttpRequest, sentence_id: int, page: int = 1) -> dict:
+def list_evidence(request: HttpRequest, sentence_id: Id, page: PageNumber = 1) -> dict:
     require(request, *READ)
     sentence = get_object_or_404(Sentence, pk=sentence_id)
     rows_qs = (
@@ -294,7 +294,7 @@ def list_evidence(request: HttpRequest, sentence_id: int, page: int = 1) -> dict
     tags=["evidence"],
 )
 def add_evidence(
-    request: HttpRequest, response: HttpResponse, sentence_id: int, body: schemas.EvidenceIn
+    request: HttpRequest, response: HttpResponse, sentence_id: Id, body: schemas.EvidenceIn
 ):
     """Attach an evidence link (http or https) to the sentence's fact check."""
     require(request, "annotations.add_evidence")
@@ -323,7 +323,7 @@ def _evidence(pk: int) -> Evidence:
 def edit_evidence(
     request: HttpRequest,
     response: HttpResponse,
-    evidence_id: int,
+    evidence_id: Id,
     body: schemas.EvidenceEdit,
     if_match: str | None = IF_MATCH,
 ) -> dict:
@@ -344,7 +344,7 @@ def edit_evidence(
 
 
 @router.delete("/evidence/{int:evidence_id}", response={204: None, **VERSIONED}, tags=["evidence"])
-def delete_evidence(request: HttpRequest, evidence_id: int, if_match: str | None = IF_MATCH):
+def delete_evidence(request: HttpRequest, evidence_id: Id, if_match: str | None = IF_MATCH):
     """Delete an evidence link (its author or an editor)."""
     require(request, "annotations.delete_evidence")
     services.delete_evidence(
@@ -360,7 +360,10 @@ def delete_evidence(request: HttpRequest, evidence_id: int, if_match: str | None
 
 @router.get("/articles/{int:article_id}/flags", response=schemas.FlagPage, tags=["flags"])
 def list_flags(
-    request: HttpRequest, article_id: int, page: int = 1, state: schemas.FlagState | None = None
+    request: HttpRequest,
+    article_id: Id,
+    page: PageNumber = 1,
+    state: schemas.FlagState | None = None,
 ) -> dict:
     """The article's artifact flags in text order, 100 a page (``state`` to filter)."""
     require(request, *READ, "annotations.view_artifactflag")
@@ -386,7 +389,7 @@ def _flag_response(response: HttpResponse, flag: ArtifactFlag) -> dict:
 def decide_flag(
     request: HttpRequest,
     response: HttpResponse,
-    flag_id: int,
+    flag_id: Id,
     body: schemas.DecisionIn,
     if_match: str | None = IF_MATCH,
 ) -> dict:
@@ -403,7 +406,7 @@ def decide_flag(
     "/flags/{int:flag_id}/undo", response={200: schemas.FlagOut, **VERSIONED}, tags=["flags"]
 )
 def undo_flag(
-    request: HttpRequest, response: HttpResponse, flag_id: int, if_match: str | None = IF_MATCH
+    request: HttpRequest, response: HttpResponse, flag_id: Id, if_match: str | None = IF_MATCH
 ) -> dict:
     """Return a flag to its state before its last decision (editors)."""
     require(request, CHANGE_FLAG)
