@@ -5,9 +5,11 @@ import re
 from pathlib import Path
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
 
 from annotations import services
+from annotations.forms import ClaimEditForm, ClaimForm, EvidenceEditForm, EvidenceForm, VerdictForm
 from annotations.models import ArtifactFlag, Claim, Evidence, FactCheck
 from annotations.rollups import article_progress
 from newsroom.models import Sentence
@@ -320,3 +322,33 @@ def test_page_queries_do_not_grow_with_sentences(
 def test_unknown_article_and_sentence_are_404(checker_client):
     assert checker_client.get(url("article-detail", 999999)).status_code == 404
     assert checker_client.get(url("sentence-panel", 999999), **HX).status_code == 404
+
+
+def _markup(html_text: str) -> str:
+    """Markup with runs of whitespace folded and none around tags (crispy's templates
+    indent; the panel's filter does not)."""
+    return re.sub(r"\s*([<>])\s*", r"\1", re.sub(r"\s+", " ", html_text).strip())
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: VerdictForm(initial={"version": 3, "verdict": "Close <b>enough</b>"}),
+        lambda: VerdictForm({"version": "x", "verdict": "v" * 2001}),
+        lambda: ClaimForm(initial={"claimant": "The minister"}, prefix="claim"),
+        lambda: ClaimForm({"claim-claim_type": "nope", "claim-start": "3"}, prefix="claim"),
+        lambda: EvidenceForm(prefix="evidence"),
+        lambda: EvidenceForm({"evidence-url": "ftp://example.org/"}, prefix="evidence"),
+        lambda: ClaimEditForm(initial={"version": 2, "claimant": XSS}, prefix="claim-3"),
+        lambda: EvidenceEditForm({}, prefix="evidence-4"),
+    ],
+)
+def test_the_panel_forms_render_as_crispy_bootstrap5_does(make):
+    form = make()
+    if form.is_bound:
+        form.is_valid()
+    crispy = Template("{% load crispy_forms_tags %}{{ form|crispy }}")
+    ours = Template("{% load panel_forms %}{{ form|panel_form }}")
+    expected = _markup(crispy.render(Context({"form": form})))
+    assert _markup(ours.render(Context({"form": form}))) == expected
+    assert "<script>" not in expected
