@@ -11,6 +11,20 @@ import pytest
 from annotations.roles import ADMINISTRATOR, EDITOR, FACT_CHECKER, STAFF_ROLES, VIEWER
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing(request):
+    """Hash test passwords with MD5: Django's default PBKDF2 (1.5 million rounds) costs
+    ~0.35 s of CPU per user created or login tried, most of the suite's setup time. The
+    production hasher is untouched; only the tests' throwaway passwords use this."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        yield  # the pure text tests without Django (pytest -p no:django tests/text)
+        return
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture
 def make_user(db, django_user_model) -> Callable:
     from django.contrib.auth.models import Group
