@@ -174,6 +174,8 @@ class Tracker:
         self.job = job
         self.since = job.started_at
         self.last = 0.0
+        # What the job page says when the work is done (else the import counts).
+        self.done_message = ""
 
     def result(self, result: ImportResult) -> None:
         """Count one importer result (the importer's ``progress`` callback)."""
@@ -203,6 +205,7 @@ class Tracker:
             self.job.errors.append({"where": where, "message": message})
 
     def advance(self, done: int, total: int | None = None) -> None:
+        """Set the progress (``done`` of ``total`` units); may raise ``JobCancelled``."""
         self.job.progress_done = done
         if total is not None:
             self.job.progress_total = total
@@ -229,6 +232,8 @@ class Tracker:
             raise JobCancelled
 
     def summary(self) -> str:
+        if self.done_message:
+            return self.done_message
         job = self.job
         if job.kind in (Job.Kind.IMPORT_FILES, Job.Kind.IMPORT_URL):
             parts = [f"imported {job.imported}"]

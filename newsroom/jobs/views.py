@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -47,3 +50,16 @@ def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if getattr(request, "htmx", False):
         return render(request, f"{_TEMPLATE}#job-status", {"job": job})
     return redirect(job)
+
+
+def job_output(request: HttpRequest, pk: int) -> FileResponse:
+    """The file a finished export job wrote (inside NEWSROOM_JOB_DIR), as a download."""
+    job = _job_for(request, pk)
+    root = Path(settings.NEWSROOM_JOB_DIR).resolve()
+    path = Path(job.output).resolve() if job.output else None
+    if job.state != Job.State.DONE or path is None or not path.is_relative_to(root):
+        raise Http404("This job has no file.")
+    try:
+        return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+    except FileNotFoundError:
+        raise Http404("The job's file was removed.") from None
