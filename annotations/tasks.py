@@ -62,7 +62,7 @@ def _redetect_work(job: Job, tracker: services.Tracker) -> None:
     )
 
 
-@task
+@task(queue_name=settings.NEWSROOM_JOB_QUEUE)
 def redetect_articles(job_id: int) -> None:
     services.run_job(job_id, _redetect_work)
 
@@ -121,6 +121,6 @@ def _export_work(job: Job, tracker: services.Tracker) -> None:
     tracker.done_message = f"Exported {path.stat().st_size} bytes ({name})."
 
 
-@task
+@task(queue_name=settings.NEWSROOM_JOB_QUEUE)
 def export_articles(job_id: int) -> None:
     services.run_job(job_id, _export_work)

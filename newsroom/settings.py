@@ -287,11 +287,13 @@ LOGGING = {
 # with NEWSROOM_TASKS_BACKEND=rq on Redis (REDIS_URL) through django-tasks-rq (the `rq`
 # extra), the same `manage.py run_jobs` running RQ's worker.
 NEWSROOM_TASKS_BACKEND = os.environ.get("NEWSROOM_TASKS_BACKEND", "database").strip().lower()
+# The queue the jobs go to (one per deployment sharing a Redis or a database).
+NEWSROOM_JOB_QUEUE = os.environ.get("NEWSROOM_JOB_QUEUE", "default")
 if NEWSROOM_TASKS_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq"]
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [NEWSROOM_JOB_QUEUE]}}
     RQ_QUEUES = {
-        "default": {
+        NEWSROOM_JOB_QUEUE: {
             "URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
             # A job runs as long as it needs: the page shows its progress, cancel stops it.
             "DEFAULT_TIMEOUT": int(os.environ.get("NEWSROOM_JOB_TIMEOUT", 6 * 60 * 60)),
@@ -299,7 +301,9 @@ if NEWSROOM_TASKS_BACKEND == "rq":
     }
 elif NEWSROOM_TASKS_BACKEND == "database":
     INSTALLED_APPS += ["django_tasks_db"]
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [NEWSROOM_JOB_QUEUE]}
+    }
 else:
     raise ImproperlyConfigured(
         f"NEWSROOM_TASKS_BACKEND={NEWSROOM_TASKS_BACKEND!r}: use 'database' (the default) or 'rq'."

@@ -6,16 +6,17 @@ after a lost worker does the same work.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.tasks import task
 
 from newsroom.jobs import services
 
 
-@task
+@task(queue_name=settings.NEWSROOM_JOB_QUEUE)
 def import_files(job_id: int) -> None:
     services.run_job(job_id, services.import_files_work)
 
 
-@task
+@task(queue_name=settings.NEWSROOM_JOB_QUEUE)
 def import_url(job_id: int) -> None:
     services.run_job(job_id, services.import_url_work)
