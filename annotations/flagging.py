@@ -35,7 +35,7 @@ _REASON_MAX = ArtifactFlag._meta.get_field("reason").max_length
 # Rows per INSERT when storing an import batch's flags (Django 6 otherwise sends one).
 _FLAG_BATCH_SIZE = 500
 # Kinds whose span is whitespace by definition: an editor's selection is not trimmed.
-_WHITESPACE_KINDS = frozenset({"stray_whitespace"})
+_WHITESPACE_KINDS = artifacts.WHITESPACE_KINDS
 
 type FlagKey = tuple[str, int, int]
 

@@ -26,51 +26,22 @@ from newsroom.text.spans import Finding, Layout
 from . import boilerplate, characters, media, meta, repetition
 from . import model as learned
 from .document import Document, Line
-from .kinds import KINDS
+from .kinds import CHARACTER_KINDS, FURNITURE_KINDS, KIND_LABELS, KINDS, WHITESPACE_KINDS, Kind
 
 __all__ = [
     "CHARACTER_KINDS",
     "DETECTORS",
     "KINDS",
     "KIND_LABELS",
+    "WHITESPACE_KINDS",
     "Document",
+    "Kind",
     "Line",
     "detect",
     "detect_many",
     "detect_rules",
 ]
 
-
-KIND_LABELS: dict[str, str] = {
-    "truncated_duplicate": "Truncated duplicate",
-    "duplicate_block": "Duplicate block",
-    "image_caption": "Image caption",
-    "photo_credit": "Photo credit",
-    "media_placeholder": "Media placeholder",
-    "embedded_social": "Embedded social post",
-    "dateline": "Dateline",
-    "byline": "Byline",
-    "author_bio": "Author bio",
-    "share_widget": "Share widget",
-    "social_follow": "Social follow prompt",
-    "newsletter_prompt": "Newsletter or subscription prompt",
-    "advert": "Advert",
-    "related_links": "Related links",
-    "navigation": "Navigation",
-    "dead_comments": "Empty comment section",
-    "comment_form": "Comment form",
-    "user_comments": "User comments",
-    "cookie_notice": "Cookie notice",
-    "copyright_footer": "Copyright footer",
-    "separator": "Separator",
-    "stray_whitespace": "Stray whitespace",
-    "html_entity": "HTML entity",
-    "html_markup": "HTML markup",
-    "mojibake": "Mojibake",
-    "truncated_text": "Truncated text",
-}
-
-CHARACTER_KINDS = frozenset({"html_entity", "mojibake"})
 
 Detector = Callable[[Document], Iterable[Finding]]
 
@@ -98,24 +69,7 @@ DETECTORS: list[Detector] = [
 # Lower wins first (labelling rule 5); everything else competes on confidence.
 _PRECEDENCE = {"user_comments": 0, "truncated_duplicate": 1, "duplicate_block": 2}
 # Repeated site furniture keeps its own kind instead of becoming duplicate_block.
-_FURNITURE = frozenset(
-    {
-        "photo_credit",
-        "advert",
-        "share_widget",
-        "social_follow",
-        "navigation",
-        "media_placeholder",
-        "newsletter_prompt",
-        "cookie_notice",
-        "separator",
-        "dead_comments",
-        "comment_form",
-        "copyright_footer",
-        "related_links",
-        "html_markup",
-    }
-)
+_FURNITURE = FURNITURE_KINDS
 
 
 _CURRENT = object()
