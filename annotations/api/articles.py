@@ -28,7 +28,7 @@ from annotations.api.common import (
 from annotations.exports.formats import FORMATS, streaming_response
 from annotations.models import ArticleReview
 from annotations.views.dashboard import LIST_BASE, ArticleFilterForm, filter_articles
-from newsroom import importing
+from newsroom import fetch, importing
 from newsroom.models import Article, Sentence
 
 router = Router(tags=["articles"])
@@ -178,6 +178,15 @@ def import_batch(request: HttpRequest, batch: schemas.BatchIn, dry_run: bool = F
     (``location`` names the record), committed 100 at a time."""
     records = [record.dict(exclude_none=True) for record in batch.records]
     return _import(request, records, "api", dry_run)
+
+
+@router.post("/import/url", response=IMPORT_RESPONSES, summary="Import a web page", tags=["import"])
+def import_url(request: HttpRequest, page: schemas.UrlIn, dry_run: bool = False):
+    """Fetch one page, SSRF-safe (``newsroom.fetch``: internal addresses refused, also
+    after a redirect; timeout and size cap), and import it by the HTML path, as the upload
+    page's URL field. Importing the same URL again finds the same article."""
+    require(request, IMPORT)
+    return _import_response(fetch.import_url(url=page.url, user=request.user, dry_run=dry_run))
 
 
 class ExportFilters(ArticleFilters):

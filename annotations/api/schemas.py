@@ -232,6 +232,10 @@ class BatchIn(Schema):
     records: list[RecordIn] = Field(min_length=1, max_length=1000)
 
 
+class UrlIn(Schema):
+    url: str = Field(max_length=2000, description="An http or https address of a public host.")
+
+
 class ImportResultOut(Schema):
     status: Literal["imported", "revised", "duplicate", "valid", "failed"]
     location: str
