@@ -7,7 +7,9 @@ import re
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR
 
@@ -69,8 +71,20 @@ def fuzz_data(editor):
     return token, ids
 
 
-def test_fuzz_finds_no_server_error(fuzz_data):
-    app = get_wsgi_application()
+@pytest.fixture
+def wsgi_app():
+    """Django's WSGI application, keeping the test's connection open between requests as
+    the test client does (the real handler closes it after each request when it is not in
+    autocommit, which the test's transaction is not: PostgreSQL then fails every query)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_fuzz_finds_no_server_error(fuzz_data, wsgi_app):
+    app = wsgi_app
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
     token, ids = fuzz_data
     headers = {"Authorization": f"Bearer {token}"}
