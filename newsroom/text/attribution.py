@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import re
 
+from newsroom.text import lexicon
+
 _RSQUO = "\u2019"  # typographic apostrophe
 
 __all__ = ["suggest_claimant"]
 
-_VERBS = (
-    r"said|says|told|tells|confirmed|confirms|added|adds|stated|states|announced|announces|"
-    r"claimed|claims|noted|notes|insisted|insists|warned|warns|explained|explains|wrote|writes|"
-    r"argued|argues|declared|declares|alleged|alleges|reported|reports|tweeted|tweets|denied|"
-    r"denies|admitted|admits|acknowledged|acknowledges"
-)
+_VERBS = "|".join(lexicon.REPORTING_VERBS)
 _VERB = rf"(?:has\s+|had\s+|also\s+)?(?:{_VERBS})\b"
 # A capitalised word (letters of any script, apostrophes, hyphens, inner dots: "al-Assad",
 # "O'Brien", "J.") followed by more capitalised words or name particles.
@@ -30,9 +27,8 @@ _NAME = rf"{_CAP}(?:\s+(?:{_CAP}|{_PARTICLE}-?{_WORD}))*"
 _NOT_NAMES = {
     "The", "A", "An", "He", "She", "They", "We", "I", "It", "This", "That", "These", "Those",
     "His", "Her", "Their", "Our", "Its", "But", "And", "Or", "So", "Yet", "Also", "Then",
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December", "Today", "Yesterday", "Tomorrow", "Officials",
+    "Today", "Yesterday", "Tomorrow", "Officials",
+    *(names[-1].title() for names in lexicon.WEEKDAYS + lexicon.MONTHS),
 }  # fmt: skip
 
 _NAME_VERB = re.compile(rf"({_NAME})\s+{_VERB}")

@@ -27,6 +27,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
+from newsroom.text import lexicon
 from newsroom.text.lines import split as split_lines
 from newsroom.text.spans import Block, BlockRole, Layout
 
@@ -191,30 +192,12 @@ def _is_short_group(rows: Sequence[tuple[int, int]], group: Sequence[int]) -> bo
 
 # --- Datelines -------------------------------------------------------------------------
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
+_MONTHS = lexicon.MONTH_NUMBERS
 _MONTH = r"(?P<mname>(?ai:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r"))\.?"
 _WEEKDAY = (
-    r"(?:(?i:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?i:day|nesday|sday|urday)?\.?,?\s+)?"
+    r"(?:(?i:"
+    + "|".join(name for names in lexicon.WEEKDAYS for name in names[:-1])
+    + r")(?i:day|nesday|sday|urday)?\.?,?\s+)?"
 )
 _PREFIX = (
     r"(?:(?i:(?:first\s+|last\s+)?(?:published|updated|posted|modified|date|dated)"

@@ -6,18 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from newsroom.text import lexicon
 from newsroom.text.spans import Finding
 
 from . import boilerplate, repetition
 from .document import Document, Line
 
-_AGENCY = (
-    r"(?:AP|AFP|Reuters|REUTERS|Getty(?:\s+Images)?|GETTY(?:\s+IMAGES)?|EPA(?:-EFE)?|EFE|"
-    r"Bloomberg|Shutterstock|Alamy|PA(?:\s+Wire)?|Xinhua|ANP|dpa|TASS|Sputnik|Anadolu|"
-    r"ASSOCIATED PRESS|Associated Press|SIPA|Rex|REX|Zuma|ZUMA|IANS|PTI|ANI|NurPhoto|"
-    r"iStock(?:photo)?|Corbis|Pool|POOL|Handout|HANDOUT|The New York Times|NYT|"
-    r"SCIENCE PHOTO LIBRARY|Science Photo Library|Wikimedia Commons|Flickr)"
-)
+_AGENCY = lexicon.PHOTO_AGENCIES
 _CREDIT_MARKERS = ("credit", "photo", "image", "picture", "getty", "courtesy")
 # Every alternative of _CREDIT_TAIL_RE ends the line with ")" or holds one of these.
 _TAIL_LITERALS = ("/", "Credit", "Photo", "Image", "Picture")

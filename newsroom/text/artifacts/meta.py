@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from newsroom.text import lexicon
+from newsroom.text.lexicon import trie_pattern
 from newsroom.text.spans import Finding
 
 from .boilerplate import phrase_for
@@ -15,14 +17,8 @@ MAX_META_LINE = 160  # date/byline lines are short; longer lines are prose
 MAX_DATELINE_WORDS = 24  # "Posted: <date> / <time> / Updated: <date> / <time>"
 MAX_DATELINE_CHARS = 110
 
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-)
-_WEEKDAY = (
-    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
-    r"|Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\.?"
-)
+_MONTH = trie_pattern((n for names in lexicon.MONTHS for n in names), capitalise=True) + r"\.?"
+_WEEKDAY = trie_pattern((n for names in lexicon.WEEKDAYS for n in names), capitalise=True) + r"\.?"
 _DATE = (
     rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
@@ -57,8 +53,7 @@ _DIGIT_DATE_RE = re.compile(
     re.IGNORECASE,
 )
 _DATE_WORDS = (
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    "ago", "just now", "yesterday", "today", "than",
+    *lexicon.month_abbreviations(), "ago", "just now", "yesterday", "today", "than",
 )  # fmt: skip
 _DATELINE_TAIL_RE = re.compile(rf"(?:^|{_SEP})({_DATELINE})$", re.IGNORECASE)
 _DATELINE_HEAD_RE = re.compile(rf"^({_DATELINE}){_SEP}(by\b.*)$", re.IGNORECASE)
@@ -72,12 +67,7 @@ _BY_RE = re.compile(rf"^(?:[Bb]y|BY)\s*:?(?:\s+(?:{_NAME_WORD}|{_CONNECTOR})\s*,
 _BY_STRICT_RE = re.compile(
     rf"^[Bb]y\s*:?\s+{_NAME_WORD}(?:\s*,?\s+(?:{_NAME_WORD}|{_CONNECTOR}))*$"
 )
-_AGENCY = (
-    r"(?:the\s+)?(?:Associated Press|AP|Reuters|AFP|Agence France-Presse|Bloomberg(?: News)?"
-    r"|PTI|IANS|ANI|UPI|dpa|EFE|Xinhua|TASS|Kyodo|Yonhap|Press Association|PA Media|CNN Wire"
-    r"|(?:News |wire )?agencies|wire services|staff(?: and wire)? reports?"
-    r"|(?:with )?(?:\w+ )?wires)"
-)
+_AGENCY = lexicon.WIRE_AGENCIES
 _AGENCY_RE = re.compile(rf"^{_AGENCY}\.?$", re.IGNORECASE)
 _CONTRIB_RE = re.compile(
     r"\b(?:contributed|contributing|contributes)\s+(?:reporting|to\s+(?:this|the)\s+"

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from newsroom.text import lexicon
+
 
 @dataclass(frozen=True, slots=True)
 class Phrase:
@@ -43,10 +45,7 @@ _SOCIAL = (
 
 # A body sentence reports: boilerplate never says who said what. Keyword-anywhere
 # families (the slower, looser half of each family) skip lines with a reporting verb.
-REPORTED_RE = re.compile(
-    r"\b(?:said|says|told|according to|announced|reported|declined|added|wrote|argued)\b",
-    re.IGNORECASE,
-)
+REPORTED_RE = re.compile(r"\b(?:" + "|".join(lexicon.REPORTED_SPEECH) + r")\b", re.IGNORECASE)
 
 PHRASES: tuple[Phrase, ...] = (
     Phrase(
