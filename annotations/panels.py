@@ -350,7 +350,8 @@ def _workflow_context(request: HttpRequest, article: Article, progress: Any) -> 
         "workflow_label": ArticleReview.State(state).label,
         "workflow_moves": review.available_moves(state=state, progress=progress, user=request.user),
         "workflow_history": list(
-            ArticleReview.history.filter(article_id=article.pk)
+            history.rows_of(ArticleReview)
+            .filter(article_id=article.pk)
             .select_related("history_user")
             .order_by("-history_date", "-history_id")[:10]
         ),
