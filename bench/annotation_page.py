@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,6 +28,10 @@ def main() -> None:
     parser.add_argument(
         "--profile", type=int, default=0, metavar="N", help="print the top N cProfile entries"
     )
+    parser.add_argument(
+        "--profile-post", action="store_true", help="profile the status POST, not the page"
+    )
+    parser.add_argument("--sort", default="cumulative", help="cProfile sort key (tottime, …)")
     args = parser.parse_args()
 
     tmp = tempfile.TemporaryDirectory()
@@ -46,7 +51,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from annotations import services
-    from annotations.models import ArtifactFlag
+    from annotations.models import ArtifactFlag, FactCheck
     from annotations.roles import EDITOR
     from newsroom.models import Article, Block, Sentence
 
@@ -102,6 +107,27 @@ def main() -> None:
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     captured = list(queries.captured_queries)
+
+    # The status change as the panel sends it (htmx): the answer is the panel re-rendered.
+    status_url = f"/sentences/{selected.pk}/status/"
+    statuses = iter(["accurate", "false"] * 1000)
+
+    def post() -> Any:
+        version = FactCheck.objects.get(sentence=selected).version
+        response = client.post(
+            status_url, {"status": next(statuses), "version": version}, HTTP_HX_REQUEST="true"
+        )
+        assert response.status_code == 200, response.status_code
+        return response
+
+    post()
+    post_cpu = []
+    for _ in range(args.requests):
+        cpu_started = time.process_time()
+        post()
+        post_cpu.append((time.process_time() - cpu_started) * 1000)
+    with CaptureQueriesContext(connection) as post_queries:
+        post()
     if args.profile:
         import cProfile
         import pstats
@@ -109,9 +135,9 @@ def main() -> None:
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(10):
-            client.get(url)
+            post() if args.profile_post else client.get(url)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.profile)
         for query in captured:
             print(f"{query['time']:>6} s  {query['sql'][:160]}")
     times.sort()
@@ -126,6 +152,11 @@ def main() -> None:
     )
     # CPU time of this process: what the page costs without the other tenants' load.
     print(f"  CPU time median {statistics.median(cpu):.1f} ms")
+    print(
+        f"status change (htmx POST, the panel back): CPU time median "
+        f"{statistics.median(post_cpu):.1f} ms, {len(post_queries.captured_queries)} queries "
+        "(the version lookup included)"
+    )
     tmp.cleanup()
 
 

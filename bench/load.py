@@ -80,6 +80,10 @@ MAX_REQUESTS_PER_USER = 100_000
 MAX_SECONDS = 600
 REQUEST_TIMEOUT = 30
 
+# Issue 10's goal for the 50-user mix on the 2-core machine.
+GOAL_RPS = 100
+GOAL_P95_MS = 300
+
 PANEL = re.compile(r'<aside id="panel"[^>]*?data-sentence="(\d+)"[^>]*?data-version="(\d+)"')
 
 
@@ -594,6 +598,16 @@ def cpu_per_request(before: dict, after: dict, requests: int) -> dict[str, float
     return per
 
 
+def goal_met(s: dict) -> bool:
+    """Issue 10's goal for a mix phase: throughput, p95, and nothing failed."""
+    return (
+        s["req_per_s"] >= GOAL_RPS
+        and s["p95_ms"] < GOAL_P95_MS
+        and s["http_5xx"] == 0
+        and s["connection_errors"] == 0
+    )
+
+
 def print_row(name: str, s: dict) -> None:
     print(
         f"{name:<22} {s['requests']:>7} {s['req_per_s']:>7} {s['p50_ms']:>7} {s['p95_ms']:>7}"
@@ -684,6 +698,13 @@ def main() -> None:
             s.update(cpu_per_request(cpu, cpu_now(gunicorn, cluster), len(results)))
             writes_seen += s["writes_ok"]
             print_row(name, s)
+            s["goal_met"] = goal_met(s)
+            print(
+                f"  goal (>= {GOAL_RPS} req/s, p95 < {GOAL_P95_MS} ms, 0 5xx, no connection"
+                f" errors): {'met' if s['goal_met'] else 'NOT met'}"
+                f" ({s['req_per_s']} req/s, p95 {s['p95_ms']} ms, {s['http_5xx']} 5xx,"
+                f" load average {os.getloadavg()[0]:.1f})"
+            )
             print(
                 f"  CPU ms per request: gunicorn {s['cpu_ms_app']}, PostgreSQL"
                 f" {s['cpu_ms_postgres']}, client {s['cpu_ms_client']}: 2 idle cores would"
