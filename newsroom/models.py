@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q
-from django.urls import reverse
 
 from newsroom.search import search_articles
 
@@ -112,9 +111,6 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("annotations:article-detail", args=[self.pk])
 
     @property
     def safe_url(self) -> str:

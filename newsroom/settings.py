@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -82,6 +83,11 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The page of an article is the annotations app's: the project wires it here, so that
+# newsroom (which annotations builds on) never names annotations (Article.get_absolute_url).
+ABSOLUTE_URL_OVERRIDES = {
+    "newsroom.article": lambda article: reverse("annotations:article-detail", args=[article.pk]),
+}
 ROOT_URLCONF = "newsroom.urls"
 
 TEMPLATES = [

@@ -114,7 +114,7 @@ class ArticleAdmin(ArticleActions, SafeInputAdmin):
     )
 
     class Media:
-        css = {"all": ("newsroom/app.css",)}
+        css = {"all": ("annotations/review.css",)}
 
     def get_changelist(self, request: HttpRequest, **kwargs):
         return ArticleChangeList
