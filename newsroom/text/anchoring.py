@@ -169,7 +169,8 @@ def _align_region(
         return b_spans[k][0] if k < len(b_spans) else j2
 
     pending: list[int] | None = None  # a changed run being gathered: [a1, a2, b1, b2]
-    for tag, s1, s2, d1, d2 in Indel.opcodes(a, b):
+    for op in Indel.opcodes(a, b):
+        tag, s1, s2, d1, d2 = op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end
         if tag != "equal":
             if pending is None:
                 pending = [s1, s2, d1, d2]
@@ -367,7 +368,8 @@ def diff_sentences(old: Sequence[str], new: Sequence[str]) -> list[SentenceChang
             j = match + 1
         rows.extend(SentenceChange("inserted", None, k, None, new[k]) for k in range(j, b2))
 
-    for tag, a1, a2, b1, b2 in Indel.opcodes(list(old), list(new)):
+    for op in Indel.opcodes(list(old), list(new)):
+        tag, a1, a2, b1, b2 = op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end
         if tag != "equal":
             if pending is None:
                 pending = [a1, a2, b1, b2]

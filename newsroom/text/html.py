@@ -53,7 +53,7 @@ MAX_INLINE_CHILDREN = 100
 MAX_INLINE = 10_000
 
 # The extraction settings chosen with bench/score_html.py (see the README, "HTML import").
-TRAFILATURA_OPTIONS: dict[str, object] = {
+TRAFILATURA_OPTIONS: dict[str, Any] = {
     "include_comments": False,
     "include_tables": True,
     "deduplicate": False,

@@ -339,7 +339,7 @@ def _cut_before_list_markers(chunk: str, cuts: list[int]) -> list[int]:
             markers.append(match)
     if len(markers) < 2:
         return cuts
-    inside_marker = set()
+    inside_marker: set[int] = set()
     for match in markers:
         end = match.end()
         while end < len(chunk) and chunk[end].isspace():
