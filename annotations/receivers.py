@@ -18,7 +18,7 @@ def store_suggested_flags(sender, *, items, **kwargs) -> None:
     inside the import's transaction: if storing fails, the batch is not imported as is
     (the importer retries its articles one by one).
     """
-    store_suggestions_many(items)
+    store_suggestions_many(items, return_flags=False)
 
 
 @receiver(article_revised, dispatch_uid="annotations.reanchor_revision")

@@ -27,9 +27,11 @@ def insert_rows(
 ) -> list[int]:
     """Insert ``rows`` (database-ready values in ``fields`` order), BATCH_SIZE per INSERT.
 
-    For the importer's own rows only (integers and choice strings, no defaults, no model
-    hooks): what ``bulk_create`` would send, without a model instance and a prepared
-    value per field. With ``returning``, the new primary keys in the order of ``rows``.
+    For rows the caller has made database-ready (integers, floats, strings, ``None``,
+    datetimes through ``connection.ops.adapt_datetimefield_value``; every column given,
+    no model hooks): what ``bulk_create`` would send, without a model instance and a
+    prepared value per field. With ``returning``, the new primary keys in the order of
+    ``rows``.
     """
     qn = connection.ops.quote_name
     meta = model._meta

@@ -441,3 +441,68 @@ def test_a_race_inside_a_batch_fails_over_to_one_by_one(tmp_path: Path, monkeypa
     assert Article.objects.count() == 3
     assert ArtifactFlag.objects.count() == 3 * flags_before
     assert ArtifactFlag.history.count() == ArtifactFlag.objects.count()
+
+
+# --- Suggested flags as plain rows --------------------------------------------------------
+
+
+def _flag_rows(model, article_id: int) -> list[dict]:
+    """A table's rows of one article, without ids and timestamps, in a stable order."""
+    skip = {"id", "history_id", "history_date", "created_at"}
+    names = [f.attname for f in model._meta.concrete_fields if f.name not in skip]
+    return sorted(
+        (row for row in model.objects.filter(article_id=article_id).values(*names)),
+        key=lambda row: (row["start"], row["end"], row["kind"]),
+    )
+
+
+@pytest.mark.parametrize("with_user", [True, False])
+def test_flag_and_history_rows_equal_what_simple_history_writes(with_user: bool) -> None:
+    """``store_suggestions_many`` writes plain rows: the same columns and values (ids and
+    timestamps apart) as ``bulk_create_with_history`` writes for the same flags."""
+    from simple_history.utils import bulk_create_with_history
+
+    from annotations import flagging
+    from annotations.models import ArtifactFlag
+    from newsroom.text.spans import Finding
+
+    user = UserFactory() if with_user else None
+    text = "A title\n\nA body sentence that is long enough. Another one follows here."
+    ours = imported_article(text, user=user)
+    theirs = imported_article(text + " Changed.", user=user)
+    ArtifactFlag.objects.filter(article__in=[ours, theirs]).delete()
+    ArtifactFlag.history.filter(article_id__in=[ours.pk, theirs.pk]).delete()
+    findings = [
+        Finding(0, 7, kind="separator", reason="a reason", confidence=0.25),
+        Finding(9, 13, kind="advert", reason="x" * 400, confidence=1.0),
+        Finding(9, 13, kind="advert", reason="repeated, stored once"),
+    ]
+    flags = flagging.store_suggestions_many([(ours, findings)])
+    unique = flagging._check_findings(theirs, findings)
+    bulk_create_with_history(
+        [flagging._flag_from_finding(theirs, f) for f in unique],
+        ArtifactFlag,
+        default_user=theirs.imported_by,
+    )
+    history = ArtifactFlag.history.model
+    mine, reference = _flag_rows(ArtifactFlag, ours.pk), _flag_rows(ArtifactFlag, theirs.pk)
+    assert len(mine) == 2 and [row["reason"] for row in mine][1] == "x" * 300
+    for row in (*mine, *reference):
+        row.pop("article_id")
+    assert mine == reference
+    mine, reference = _flag_rows(history, ours.pk), _flag_rows(history, theirs.pk)
+    for row in (*mine, *reference):
+        row.pop("article_id")
+    assert mine == reference and len(mine) == 2
+    assert {row["history_user_id"] for row in mine} == {user.pk if user else None}
+    # Ids and timestamps: every history row points to its flag, dated as it was created.
+    stored = {flag.pk: flag for flag in ArtifactFlag.objects.filter(article=ours)}
+    assert sorted(stored) == sorted(flag.pk for flag in flags)
+    for row in history.objects.filter(article_id=ours.pk):
+        assert row.created_at == row.history_date == stored[row.id].created_at
+    # The returned flags are the stored ones, field for field.
+    for flag in flags:
+        saved = stored[flag.pk]
+        assert [getattr(flag, f.attname) for f in ArtifactFlag._meta.concrete_fields] == [
+            getattr(saved, f.attname) for f in ArtifactFlag._meta.concrete_fields
+        ]
