@@ -22,6 +22,7 @@ from newsroom.fetch import FetchError, import_url
 from newsroom.importing import Status
 from newsroom.jobs.models import Job
 from newsroom.models import Article
+from tests.newsroom.test_jobs import run_worker
 
 PARAGRAPHS = "".join(
     f"<p>Paragraph {n} of the report says that the council met on Tuesday and voted on the "
@@ -58,7 +59,7 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, b"{}", "application/json")
         elif parts.path == "/slow":
             type(self).release.wait(10)
-            self._send(200, ARTICLE, "text/html")
+            self._send(200, b"<p>late</p>", "text/html")
         else:
             self._send(404, b"no", "text/plain")
 
@@ -72,6 +73,7 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server():
+    Handler.release.clear()
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -215,7 +217,7 @@ def test_the_connected_peer_is_checked_again(server):
         fetch.check_peer(sock, "example.org")
 
 
-def test_size_cap_timeout_and_content_type(server, allow_local, settings):
+def test_size_cap_content_type_and_status(server, allow_local, settings):
     settings.NEWSROOM_FETCH_MAX_BYTES = 1000
     with pytest.raises(FetchError, match="larger than 1000 bytes"):
         fetch.fetch(f"{server}/big")
@@ -223,6 +225,9 @@ def test_size_cap_timeout_and_content_type(server, allow_local, settings):
         fetch.fetch(f"{server}/json")
     with pytest.raises(FetchError, match="answered 404"):
         fetch.fetch(f"{server}/missing")
+
+
+def test_a_page_that_does_not_answer_in_time(server, allow_local, settings):
     settings.NEWSROOM_FETCH_TIMEOUT = 0.3
     with pytest.raises(FetchError, match=r"no answer within 0\.3 s"):
         fetch.fetch(f"{server}/slow")
@@ -265,7 +270,7 @@ def test_the_upload_page_imports_a_url_in_a_job(server, allow_local, editor_clie
     response = editor_client.post(reverse("newsroom:import"), {"url": f"{server}/article"})
     job = Job.objects.get()
     assert response["Location"] == job.get_absolute_url() and job.kind == Job.Kind.IMPORT_URL
-    call_command("run_jobs", "--once")
+    run_worker()
     job.refresh_from_db()
     assert (job.state, job.imported, job.percent) == (Job.State.DONE, 1, 100)
     assert Article.objects.count() == 1

@@ -6,7 +6,6 @@ import csv
 import io
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from annotations import flagging, tasks
@@ -14,6 +13,7 @@ from annotations.models import ArtifactFlag
 from newsroom.jobs.models import Job
 from newsroom.text.spans import Finding
 from tests.annotations.test_flagging import SEED, imported
+from tests.newsroom.test_jobs import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def test_redetection_job_refreshes_suggestions_like_the_command(two_articles, ed
         flagging.store_suggestions(article=article, findings=[Finding(363, 370, kind="advert")])
     job = tasks.start_redetection(user=editor)
     assert (job.kind, job.progress_total) == (Job.Kind.REDETECT, 2)
-    call_command("run_jobs", "--once")
+    run_worker()
     job.refresh_from_db()
     assert job.state == Job.State.DONE, job.message
     assert (job.progress_done, job.percent) == (2, 100)
@@ -44,7 +44,7 @@ def test_redetection_job_refreshes_suggestions_like_the_command(two_articles, ed
 
 def test_export_job_writes_a_file_the_owner_downloads(two_articles, editor, editor_client):
     job = tasks.start_export(format="csv", article_ids=[two_articles[0].pk], user=editor)
-    call_command("run_jobs", "--once")
+    run_worker()
     job.refresh_from_db()
     assert job.state == Job.State.DONE, job.message
     page = editor_client.get(job.get_absolute_url()).content.decode()
