@@ -22,8 +22,10 @@ class Analyser:
     """Batches with their records' analyses, computed ahead in worker processes.
 
     The pool starts only when a second batch arrives, so short imports (uploads, one
-    file) never start a process. Workers are spawned, not forked: they import the pure
-    text core only, never this process's database connection. They end with this
+    file) never start a process and are analysed here. A longer import sends every batch
+    to the workers, this process only writes (and never loads the detector's model).
+    Workers are spawned, not forked: they import the pure text core only, never this
+    process's database connection, and load the model once each. They end with this
     process however it ends (``readers.analysis_worker_init``), and if the pool breaks
     (a worker killed), the remaining batches are analysed here instead.
     """
@@ -91,11 +93,14 @@ class Analyser:
                 fail_over(exc)
                 return None
 
+        # Every batch goes to the workers (this process only writes), up to two per
+        # worker ahead of the writer so that none waits for the next: memory holds at
+        # most 2 * workers + 1 batches whatever the input's size.
+        submit(first)
         submit(second)
-        yield first, records_of(first), None  # analysed here while the workers start
         for batch in batches:
             submit(batch)
-            if len(ahead) > self.workers:
+            if len(ahead) > 2 * self.workers:
                 done, records, future = ahead.popleft()
                 yield done, records, result(future)
         while ahead:

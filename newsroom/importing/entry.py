@@ -57,7 +57,7 @@ def import_items(
     Records are saved in batches (one transaction each, a savepoint per article), so
     memory holds a few batches, never the whole input. With ``workers`` > 0 and more than
     one batch of input, that many processes analyse the next batches (the pure text core)
-    while this one writes: at most ``workers + 1`` batches are in flight. ``progress`` is
+    while this one writes: at most ``2 * workers + 1`` batches are in flight. ``progress`` is
     called after every record with its result, in input order, once its batch is
     committed. ``keep_results`` keeps every result (and so every article) in the summary,
     for short imports such as uploads.

@@ -27,6 +27,13 @@ from newsroom.importing import (
 from newsroom.readers import FORMAT_NAMES
 
 
+def _default_jobs() -> int:
+    """One analysis process per CPU (this one mostly waits on the database); none on a
+    single CPU, where the analysis runs in this process."""
+    cpus = os.cpu_count() or 1
+    return cpus if cpus > 1 else 0
+
+
 class Command(BaseCommand):
     help = (
         "Import articles from files (.txt plain-text layout, .json, .jsonl, .html), "
@@ -59,11 +66,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--jobs",
             type=int,
-            default=min(1, (os.cpu_count() or 1) - 1),
+            default=_default_jobs(),
             metavar="N",
-            help="processes that analyse the next articles while this one writes (default: "
-            "1 on a machine with more than one CPU, else 0; only used beyond "
-            f"{BATCH_ARTICLES} articles)",
+            help="processes that analyse the articles while this one writes (default: one "
+            "per CPU on a machine with more than one, else 0: analysed here; only used "
+            f"beyond {BATCH_ARTICLES} articles)",
         )
 
     def handle(self, *args: str, **options: Any) -> None:
