@@ -24,7 +24,7 @@ from newsroom.importing.rows import insert_rows
 from newsroom.models import Article, Sentence
 from newsroom.text import artifacts, pipeline
 from newsroom.text.clean import clean_text
-from newsroom.text.spans import Finding
+from newsroom.text.spans import Finding, trim
 
 from .models import ArtifactFlag
 from .services import StaleVersion, require_not_approved
@@ -284,10 +284,7 @@ def add_flag(*, article: Article, start: int, end: int, kind: str, user) -> Arti
             "The span must lie inside the article's text and not be empty.", code="invalid_span"
         )
     if kind not in _WHITESPACE_KINDS:
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
+        start, end = trim(text, start, end)
         if start == end:
             raise ValidationError("The selection holds only whitespace.", code="blank_span")
     existing = (

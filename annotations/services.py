@@ -38,6 +38,7 @@ from annotations.history import (
 from annotations.models import ArticleReview, Claim, Evidence, FactCheck
 from newsroom.models import Sentence
 from newsroom.text.attribution import suggest_claimant
+from newsroom.text.spans import trim
 
 # Characters of context stored around a claim's quote to find it again after edits.
 CONTEXT_CHARS = 32
@@ -342,10 +343,7 @@ def add_claim(
         start, end = locked.start, locked.end
     if start is None or end is None or not locked.start <= start < end <= locked.end:
         raise ValidationError("The claim must lie inside the sentence.", code="outside")
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    start, end = trim(text, start, end)
     if start == end:
         raise ValidationError("The claim is empty.", code="empty")
     if claimant is None:

@@ -82,3 +82,14 @@ class Finding(Span):
     reason: str = ""
     confidence: float = 1.0
     extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` of ``text`` without its leading and trailing whitespace
+    (``str.isspace``): the one trimming rule of findings, flags and claims. A range of
+    whitespace only becomes empty (``start == end``)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

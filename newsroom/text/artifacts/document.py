@@ -7,7 +7,7 @@ import bisect
 from dataclasses import dataclass, field
 
 from newsroom.text.lines import split as split_lines
-from newsroom.text.spans import BlockRole, Finding, Layout
+from newsroom.text.spans import BlockRole, Finding, Layout, trim
 
 _TERMINAL = frozenset(".!?…:;")
 _CLOSERS = "\"'”’)]»"
@@ -188,10 +188,7 @@ class Document:
         self, kind: str, start: int, end: int, reason: str, confidence: float = 0.8
     ) -> Finding:
         """Build a finding, trimming whitespace from both ends of the range."""
-        while start < end and self.text[start].isspace():
-            start += 1
-        while end > start and self.text[end - 1].isspace():
-            end -= 1
+        start, end = trim(self.text, start, end)
         return Finding(start, end, kind=kind, reason=reason, confidence=confidence)
 
     def whole(self, kind: str, line: Line, reason: str, confidence: float = 0.8) -> Finding:
