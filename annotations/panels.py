@@ -80,9 +80,11 @@ def panel_context(
     conflict: FactCheck | Claim | Evidence | None = None,
     conflict_fields: list[tuple[str, str, str]] | None = None,
     message: str = "",
+    around: list[SentenceRow] | None = None,
 ) -> dict[str, Any]:
     """Everything the side panel shows for ``sentence`` (article and its review loaded),
-    in ~8 queries. On an approved article nobody gets write forms."""
+    in ~8 queries. On an approved article nobody gets write forms. ``around``: the
+    sentences next to it when the caller has them already (``context_rows``)."""
     forms = forms or {}
     article = sentence.article
     article_review = getattr(article, "review", None)
@@ -91,14 +93,18 @@ def panel_context(
         FactCheck.objects.select_related("assignee", "updated_by").filter(sentence=sentence).first()
     )
     version = services.fact_check_version(fact_check)
-    around = list(
-        Sentence.objects.filter(
-            article=article,
-            position__gte=sentence.position - CONTEXT_SENTENCES,
-            position__lte=sentence.position + CONTEXT_SENTENCES + 1,
+    around = (
+        around
+        if around is not None
+        else list(
+            Sentence.objects.filter(
+                article=article,
+                position__gte=sentence.position - CONTEXT_SENTENCES,
+                position__lte=sentence.position + CONTEXT_SENTENCES + 1,
+            )
+            .order_by("position")
+            .only("pk", "position", "start", "end")
         )
-        .order_by("position")
-        .only("pk", "position", "start", "end")
     )
     text = article.raw_text
     before = [s for s in around if s.position < sentence.position]
@@ -335,8 +341,26 @@ def page_context(
         selected = Sentence(
             pk=row.pk, article=article, position=row.position, start=row.start, end=row.end
         )
-        context.update(panel_context(request, selected, **panel))
+        around = context_rows(window, sentences, row.position)
+        context.update(panel_context(request, selected, around=around, **panel))
     return context
+
+
+def context_rows(
+    window: Part, sentences: list[SentenceRow], position: int
+) -> list[SentenceRow] | None:
+    """The panel's context sentences of the sentence at ``position`` (the ones it shows
+    either side, and one more after for "next") from the page's rows, or None when they
+    reach past what the page loaded (the panel then asks the database)."""
+    known = [r for r in (window.previous, *sentences, window.next) if r is not None]
+    lo, hi = position - CONTEXT_SENTENCES, position + CONTEXT_SENTENCES + 1
+    # Before the page's first row there is nothing when the page loaded no previous row;
+    # after its last row, nothing when it loaded no next one.
+    if not known or (lo < known[0].position and window.previous is not None):
+        return None
+    if hi > known[-1].position and window.next is not None:
+        return None
+    return [r for r in known if lo <= r.position <= hi]
 
 
 def _workflow_context(request: HttpRequest, article: Article, progress: Any) -> dict[str, Any]:

@@ -283,3 +283,28 @@ def test_action_on_an_invalid_selection_does_nothing(administrator_client, name,
     assert flag.state == ArtifactFlag.State.SUGGESTED
     messages = [str(m) for m in response.wsgi_request._messages]
     assert any("not a valid number" in m or "must be selected" in m for m in messages)
+
+
+def test_the_panel_context_is_the_same_from_the_page_and_the_panel(viewer_client, settings):
+    """The page gives the panel the sentences it loaded for the part when they reach far
+    enough (one query less); at a part's edges the panel asks the database. Either way the
+    context sentences and previous/next are those the panel alone shows."""
+    settings.NEWSROOM_ARTICLE_PAGE_SENTENCES = 3
+    article = article_with_sentences(8)
+
+    def context(content: bytes) -> tuple[str, ...]:
+        page = content.decode()
+        panel = page[page.index('<aside id="panel"') :]
+        nav = re.findall(r'data-select="(\d+)" title="(?:Previous|Next)', panel)
+        block = panel[panel.index("sentence-context") : panel.index('aria-labelledby="status-h"')]
+        return (*nav, block)
+
+    for sentence in article.sentence_list:
+        page = viewer_client.get(
+            reverse("annotations:article-detail", args=[article.pk]), {"s": sentence.pk}
+        )
+        panel = viewer_client.get(
+            reverse("annotations:sentence-panel", args=[sentence.pk]), HTTP_HX_REQUEST="true"
+        )
+        assert page.status_code == panel.status_code == 200
+        assert context(page.content) == context(panel.content)
