@@ -5,8 +5,8 @@
 Each copy gets a counter in its title (and so in the text of plain-text seeds) so that
 content hashes differ and every copy is really imported: layout, sentences, artifact
 detection, the Article/Block/Sentence rows and the suggested flags of the receivers, one
-transaction per article, exactly as ``import_articles`` does. Prints articles/s and
-sentences/s.
+transaction per batch of 100, as ``import_articles --jobs 0`` does (in this process, no
+analysis workers). Prints articles/s and sentences/s.
 """
 
 from __future__ import annotations
