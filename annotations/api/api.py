@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    ValidationError,
+)
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
@@ -97,4 +103,18 @@ api.add_exception_handler(ObjectDoesNotExist, _refusal("not_found", 404))
 def invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
     return api.create_response(
         request, {"detail": " ".join(error.messages), "code": "invalid"}, status=422
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return api.create_response(
+        request,
+        {
+            "detail": f"The request body is over {limit} bytes (DATA_UPLOAD_MAX_MEMORY_SIZE); "
+            "send fewer records at a time.",
+            "code": "too_large",
+        },
+        status=413,
     )

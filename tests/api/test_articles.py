@@ -125,6 +125,15 @@ def test_import_all_failed_is_422_and_dry_run_writes_nothing(editor_api):
     assert not Article.objects.exists()
 
 
+def test_a_body_over_the_upload_limit_is_413_json(editor_api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    record = {"title": "T", "text": "Word. " * 500}
+    response = editor_api.post("/api/import", record, content_type=JSON)
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
+    assert not Article.objects.exists()
+
+
 def test_exports_stream_with_the_filters(viewer_api):
     article = article_with_sentences(2, title="Alpha")
     article_with_sentences(1, title="Beta")
