@@ -54,7 +54,7 @@ def _fact_check(sentence: Sentence) -> FactCheck | None:
     )
 
 
-def _fact_check_response(request: HttpRequest, response: HttpResponse, sentence: Sentence) -> dict:
+def _fact_check_response(response: HttpResponse, sentence: Sentence) -> dict:
     body = fact_check_dict(sentence.pk, _fact_check(sentence))
     response["ETag"] = etag(body["version"])
     return body
@@ -103,7 +103,7 @@ def put_status(
         user=request.user,
         expected_version=expected_version(if_match),
     )
-    return _fact_check_response(request, response, sentence)
+    return _fact_check_response(response, sentence)
 
 
 @router.put(
@@ -134,7 +134,7 @@ def put_assignee(
         user=request.user,
         expected_version=expected_version(if_match),
     )
-    return _fact_check_response(request, response, sentence)
+    return _fact_check_response(response, sentence)
 
 
 @router.put(
@@ -159,7 +159,7 @@ def put_verdict(
         user=request.user,
         expected_version=expected_version(if_match),
     )
-    return _fact_check_response(request, response, sentence)
+    return _fact_check_response(response, sentence)
 
 
 @router.post(
@@ -180,7 +180,7 @@ def undo(
         )
     except services.NothingToUndo:
         raise HttpError(409, "Nothing of yours to undo on this sentence.") from None
-    return {"undone": change.model, "fact_check": _fact_check_response(request, response, sentence)}
+    return {"undone": change.model, "fact_check": _fact_check_response(response, sentence)}
 
 
 # --- Claims -----------------------------------------------------------------------------
