@@ -28,7 +28,7 @@ def import_articles(request: HttpRequest) -> HttpResponse:
     message per file when all went well, else the form again with one report per file.
     """
     if request.method != "POST":
-        return render(request, _TEMPLATE, {"form": ImportForm()})
+        return render(request, _TEMPLATE, {"form": ImportForm(), **_page()})
     form = ImportForm(request.POST, request.FILES)
     if form.is_valid() and not _body_is_utf8(request):
         form.add_error(None, forms.ValidationError(_NOT_UTF8, code="encoding"))
@@ -36,7 +36,7 @@ def import_articles(request: HttpRequest) -> HttpResponse:
         # Browsers never keep chosen files across a reload: the page names the ones to
         # choose again (none of them was read).
         unread = [upload.name for upload in request.FILES.getlist("files")]
-        return render(request, _TEMPLATE, {"form": form, "unread": unread})
+        return render(request, _TEMPLATE, {"form": form, "unread": unread, **_page()})
     data = form.cleaned_data
     if data["url"] or _job_sized(data["files"]):
         return _start_jobs(request, form)
@@ -49,10 +49,14 @@ def import_articles(request: HttpRequest) -> HttpResponse:
     pasted_failed = bool(data["text"].strip()) and reports[-1].level != "success"
     keep = ("source", "text", "title") if pasted_failed else ("source",)
     form = ImportForm(initial={name: data[name] for name in keep})
-    return render(request, _TEMPLATE, {"form": form, "reports": reports})
+    return render(request, _TEMPLATE, {"form": form, "reports": reports, **_page()})
 
 
 _TEMPLATE = "newsroom/article_import.html"
+
+
+def _page() -> dict:
+    return {"job_upload_bytes": settings.NEWSROOM_JOB_UPLOAD_BYTES}
 
 
 def _upload_args(data: dict) -> dict:

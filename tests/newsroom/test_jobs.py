@@ -88,11 +88,17 @@ def test_small_uploads_stay_in_the_request(editor_client):
     assert Job.objects.count() == 0 and Article.objects.count() == 1
 
 
-def test_the_running_page_polls_its_status_part_and_offers_cancel(editor_client, editor):
+def test_the_running_page_polls_its_status_part_and_offers_cancel(
+    editor_client, editor, django_assert_max_num_queries
+):
     job = services.start_job(
         kind=Job.Kind.IMPORT_FILES, title="x.jsonl", task=tasks.import_files, user=editor
     )
-    page = editor_client.get(job.get_absolute_url())
+    Job.objects.filter(pk=job.pk).update(
+        errors=[{"where": f"x.jsonl:{n}", "message": "bad"} for n in range(150)]
+    )
+    with django_assert_max_num_queries(6):  # session, user, permissions, job
+        page = editor_client.get(job.get_absolute_url())
     status = lxml.html.fromstring(page.content.decode()).get_element_by_id("job-status")
     assert status.get("hx-get") == job.get_absolute_url()
     assert status.get("hx-trigger") == "every 1s"
