@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from annotations import services
+from annotations import flagging, services
 from annotations.models import FactCheck
 from newsroom.models import Article
+from newsroom.text.artifacts import KINDS
 from tests.factories import article_with_sentences
 
 pytestmark = pytest.mark.django_db
@@ -60,15 +61,25 @@ def test_list_and_detail_queries_are_constant(viewer_api, editor, n, django_asse
 
 @pytest.mark.parametrize("n", [3, 60])
 def test_sentence_queries_are_constant(editor_api, editor, n, django_assert_max_num_queries):
-    sentence = article_with_sentences(n).sentence_list[0]
+    article = article_with_sentences(n)
+    sentence = article.sentence_list[0]
     for i in range(n // 3):
         services.add_claim(sentence=sentence, user=editor, note=str(i))
         services.add_evidence(sentence=sentence, user=editor, url=f"https://e.example/{i}")
+        other = article.sentence_list[i]
+        flagging.add_flag(
+            article=article, start=other.start, end=other.end, kind=KINDS[0], user=editor
+        )
     editor_api.get("/api/articles")
     with django_assert_max_num_queries(8):
         assert editor_api.get(f"/api/sentences/{sentence.pk}").status_code == 200
     with django_assert_max_num_queries(6):
         assert editor_api.get(f"/api/sentences/{sentence.pk}/claims").status_code == 200
+    with django_assert_max_num_queries(6):
+        assert editor_api.get(f"/api/sentences/{sentence.pk}/evidence").status_code == 200
+    with django_assert_max_num_queries(6):
+        flags = editor_api.get(f"/api/articles/{article.pk}/flags")
+    assert flags.json()["count"] == n // 3
 
 
 def test_detail_has_sentences_with_statuses_and_versions(viewer_api, editor):
