@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
 from newsroom.fetch import FetchError, check_url, refusal
-from newsroom.readers import FORMATS, format_for
+from newsroom.limits import configured as configured_limits
+from newsroom.readers.checks import extension_refusal, length_refusal, size_refusal
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -85,12 +86,8 @@ class ImportForm(forms.Form):
 
     def clean_text(self) -> str:
         text: str = self.cleaned_data["text"]  # NUL characters: refused by CharField itself
-        if len(text) > settings.NEWSROOM_MAX_ARTICLE_CHARS:
-            raise forms.ValidationError(
-                "The text is longer than %(limit)s characters.",
-                code="too_long",
-                params={"limit": settings.NEWSROOM_MAX_ARTICLE_CHARS},
-            )
+        if (refusal := length_refusal(len(text), configured_limits())) is not None:
+            raise forms.ValidationError(_sentence(refusal), code="too_long")
         return _decoded("The text", text)
 
     def clean_title(self) -> str:
@@ -137,12 +134,13 @@ def _ip_literal(url: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | Non
 
 def _refusal(upload: UploadedFile) -> str | None:
     """Why the importer would not take this file, in plain words, or ``None``."""
-    limit = settings.NEWSROOM_MAX_FILE_BYTES
-    if upload.size is not None and upload.size > limit:
-        return f"larger than {filesizeformat(limit)}, the limit for one file"
-    if format_for(upload.name or "") is None:
-        return f"unknown file type; use one of {', '.join(sorted(FORMATS))}"
-    return None
+    if upload.size is not None and (refusal := size_refusal(upload.size, configured_limits())):
+        return refusal
+    return extension_refusal(upload.name or "")
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:].rstrip(".") + "."
 
 
 def _decoded(what: str, value: str) -> str:

@@ -20,6 +20,7 @@ from newsroom.readers import (
     read_paths,
     read_stream,
 )
+from newsroom.readers.checks import extension_refusal, length_refusal, nul_refusal
 
 from .analyser import Analyser
 from .planner import batches
@@ -159,7 +160,7 @@ def import_upload(
         format = format_for(name)
         if format is None:
             summary = ImportSummary(dry_run=dry_run, results=[])
-            summary.skipped.append(Skipped(name, "unknown file extension"))
+            summary.skipped.append(Skipped(name, extension_refusal(name) or "unknown file type"))
         else:
             summary = import_stream(
                 upload,
@@ -185,15 +186,9 @@ def import_upload(
 def _pasted_record(text: str, *, title: str, source: str) -> Record:
     limits = configured_limits()
     origin = "pasted text"
-    if "\x00" in text:
-        raise RecordError("NUL character in the text", origin=origin, format="text")
-    if len(text) > limits.max_article_chars:
-        raise RecordError(
-            f"article is {len(text)} characters, over the limit of "
-            f"{limits.max_article_chars} (NEWSROOM_MAX_ARTICLE_CHARS)",
-            origin=origin,
-            format="text",
-        )
+    refusal = nul_refusal(text, "the text") or length_refusal(len(text), limits)
+    if refusal is not None:
+        raise RecordError(refusal, origin=origin, format="text")
     title = title.strip()
     return Record(
         origin=origin,

@@ -22,6 +22,7 @@ from newsroom.text import artifacts, pipeline
 from newsroom.text.artifacts import model as artifact_model
 from newsroom.text.spans import Finding, Layout, SentenceSpan
 
+from .checks import nul_refusal
 from .records import (
     FALLBACK_TITLE_CHARS,
     FALLBACK_TITLE_WORDS,
@@ -222,7 +223,7 @@ def _refuse_unstorable(record: Record) -> None:
         if (found := _UNSTORABLE.search(value)) is None:
             continue
         if found.group() == "\x00":
-            raise _refusal(record, f"NUL character in '{name}'")
+            raise _refusal(record, nul_refusal(value, f"'{name}'") or "NUL character")
         raise _refusal(
             record,
             f"'{name}' contains a lone surrogate \\u{ord(found.group()):04x} at offset "

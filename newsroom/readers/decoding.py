@@ -7,6 +7,7 @@ from typing import IO
 
 from newsroom.text.lines import line_number
 
+from .checks import nul_refusal, size_refusal
 from .records import Limits, RecordError
 
 _BOMS = (
@@ -52,8 +53,8 @@ def decode(data: bytes, *, origin: str, format: str = "") -> str:
                 f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8",
                 line_number(valid, len(valid)),
             ) from None
-    if (nul := text.find("\x00")) >= 0:
-        raise fail("NUL character in the text", line_number(text, nul))
+    if (refusal := nul_refusal(text, "the text")) is not None:
+        raise fail(refusal, line_number(text, text.find("\x00")))
     if not text.strip():
         raise fail("empty file")
     return text
@@ -61,10 +62,6 @@ def decode(data: bytes, *, origin: str, format: str = "") -> str:
 
 def _read_limited(stream: IO[bytes], *, origin: str, format: str, limits: Limits) -> bytes:
     data = stream.read(limits.max_file_bytes + 1)
-    if len(data) > limits.max_file_bytes:
-        raise RecordError(
-            f"file is larger than {limits.max_file_bytes} bytes (NEWSROOM_MAX_FILE_BYTES)",
-            origin=origin,
-            format=format,
-        )
+    if (refusal := size_refusal(len(data), limits)) is not None:
+        raise RecordError(refusal, origin=origin, format=format)
     return data

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from .checks import extension_refusal
 from .decoding import _read_limited, decode
 from .html_records import _html_record
 from .json_records import _checked, _read_json, _read_jsonl
@@ -121,7 +122,7 @@ def _walk(root: Path) -> Iterator[Path]:
 def _read_file(path: Path, format: str | None, limits: Limits) -> Iterator[Item]:
     origin = str(path)
     if format is None:
-        yield Skipped(origin, "unknown file extension (expected .txt, .json, .jsonl, .html)")
+        yield Skipped(origin, extension_refusal(path.name) or "unknown file type")
         return
     try:
         stream = path.open("rb")

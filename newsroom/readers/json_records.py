@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+from .checks import length_refusal, nul_refusal
 from .decoding import _read_limited, decode
 from .records import (
     MAX_BYLINE_CHARS,
@@ -207,8 +208,8 @@ def _json_record(
             raise fail(f"'{name}' is longer than {limit} characters")
         values[name] = value
     for name, value in [("text", text), *values.items()]:
-        if "\x00" in value:
-            raise fail(f"NUL character in '{name}'")
+        if (refusal := nul_refusal(value, f"'{name}'")) is not None:
+            raise fail(refusal)
     url = values.get("url", "")
     if url and not _is_web_url(url):
         raise fail("'url' must be an http:// or https:// address")
@@ -244,10 +245,9 @@ def _is_web_url(url: str) -> bool:
 
 
 def _checked(record: Record, limits: Limits) -> Record:
-    if len(record.text) > limits.max_article_chars:
+    if (refusal := length_refusal(len(record.text), limits)) is not None:
         raise RecordError(
-            f"article is {len(record.text)} characters, over the limit of "
-            f"{limits.max_article_chars} (NEWSROOM_MAX_ARTICLE_CHARS)",
+            refusal,
             origin=record.origin,
             format=record.format,
             index=record.index,

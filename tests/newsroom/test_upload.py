@@ -110,7 +110,10 @@ def test_failures_show_the_form_with_escaped_messages(editor_client) -> None:
     [
         ({}, "Choose at least one file or paste a text."),
         ({"text": "   "}, "Choose at least one file or paste a text."),
-        ({"text": "T\n" + "x" * 60}, "The text is longer than 50 characters."),
+        (
+            {"text": "T\n" + "x" * 60},
+            "Article is 62 characters, over the limit of 50 (NEWSROOM_MAX_ARTICLE_CHARS).",
+        ),
         ({"text": "T\nNUL \x00 here"}, "Null characters are not allowed."),
     ],
 )
@@ -179,7 +182,7 @@ def test_one_bad_file_does_not_stop_the_others(editor_client, settings) -> None:
         " .ndjson, .text, .txt.",
         "random_binary.txt: not imported: binary file, not text (NUL byte at byte 404);"
         " save it as UTF-8 text.",
-        "big.txt: not imported: larger than 1000 bytes, the limit for one file.",
+        "big.txt: not imported: file is larger than 1000 bytes (NEWSROOM_MAX_FILE_BYTES).",
         "feed.jsonl: imported 2 (“A”, “B”), 1 failed. line 2: malformed JSON: Expecting value"
         " (column 10)",
     ]
