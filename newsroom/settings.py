@@ -252,6 +252,9 @@ NEWSROOM_PUBLISHER_NAME = os.environ.get("NEWSROOM_PUBLISHER_NAME", "Newsroom")
 NEWSROOM_PUBLISHER_URL = os.environ.get("NEWSROOM_PUBLISHER_URL", "")
 NEWSROOM_PUBLIC_BASE_URL = os.environ.get("NEWSROOM_PUBLIC_BASE_URL", "")
 NEWSROOM_CLAIMREVIEW_PUBLIC = env_bool("NEWSROOM_CLAIMREVIEW_PUBLIC", True)
+# Flash messages live in the session (the database), not in a cookie: a message can carry a
+# secret shown once (a new API token), which must not travel in a signed-only cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -19,6 +19,9 @@ def test_admin_creates_a_token_shown_once_and_revokes_it(administrator_client, v
     assert response.status_code == 200
     shown = [str(m) for m in response.context["messages"]]
     token = re.search(r"nrt_[\w-]+", " ".join(shown)).group(0)
+    # The message that shows it once is kept in the session, never in a cookie.
+    assert "messages" not in administrator_client.cookies
+    assert all(token not in morsel.value for morsel in administrator_client.cookies.values())
     row = ApiToken.objects.get()
     assert (row.user, row.name) == (viewer, "CMS") and token not in row.digest
     api = Client(headers={"authorization": f"Bearer {token}"})
