@@ -98,6 +98,7 @@ def _with_shipped_thresholds(fold_models: training.FoldModels) -> training.FoldM
         for model in fold_models.models:
             model.add_threshold = shipped.add_threshold
             model.keep_threshold = shipped.keep_threshold
+            model.repeat_threshold = getattr(shipped, "repeat_threshold", 0.0)
     return fold_models
 
 

@@ -13,7 +13,10 @@ scored with the fold models of ``bench/detector_folds.py``: each text by a model
 not train on its page (folds grouped by page, as ``train_detector`` makes them). Printed:
 
 * weak corpus, character- and line-level P/R/F1, article extractors and full-page dumps
-  apart, with the rules alone beside them, and character F1 per extractor;
+  apart, with the rules alone beside them, and character F1 per extractor; scored as
+  ``eval/weak/README.md`` says: lines between two ``\n``, only those labelled body or
+  artifact (title and unsure lines ignored), only their non-whitespace characters, a line
+  predicted when half of those are covered (``training.char_line_counts``);
 * dev set: per kind and micro-averaged span-level P/R/F1 (a prediction hits a gold span
   of the same kind when they overlap) and character-level P/R/F1 with kinds ignored;
 * the synthetic held-out articles of ``tests/text/heldout_articles.py`` (never trained

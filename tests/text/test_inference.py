@@ -136,6 +136,19 @@ def test_shipped_model_scores_every_line_as_sklearn_does() -> None:
     assert np.abs(np.array(flat_fast) - np.array(flat_slow)).max() < 1e-9
 
 
+def test_kind_classifier_names_the_kinds_scikit_learn_names() -> None:
+    kind = _shipped().kind
+    rows = []
+    for article in ARTICLES + CLEAN:
+        doc, findings = detect_rules(article["text"], layout.parse(article["text"]))
+        rows.extend(line_rows(doc, findings))
+    assert len(rows) > 100
+    expected = [str(k) for k in kind.classifier.predict(kind.matrix(rows))]
+    assert kind.predict(rows) == expected
+    assert len(set(expected)) > 1
+    assert [kind.predict([row])[0] for row in rows[:20]] == expected[:20]
+
+
 def test_detect_many_finds_what_detect_finds_one_by_one() -> None:
     model = _shipped()
     items = [(a["text"], layout.parse(a["text"])) for a in ARTICLES + CLEAN]

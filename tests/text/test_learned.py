@@ -157,16 +157,116 @@ def test_a_corrupt_model_file_means_rules_only_not_an_error(tmp_path: Path) -> N
         learned.load(broken)
 
 
-def test_repeats_stay_the_rules_own_whatever_the_model_says() -> None:
+def test_repeats_are_dropped_only_under_their_own_threshold() -> None:
     line = "The council approved the harbour plan after a long debate on Tuesday."
     text = f"Harbour plan\n{line}\nOther news of the day, as it happened.\n{line}\n"
     _doc, findings, rows = rows_of(text)
     repeats = [f for f in findings if f.kind == "duplicate_block"]
     assert repeats
-    found = learned.combine(
-        findings, rows, [0.0] * len(rows), lambda added: [], add_threshold=0.5, keep_threshold=0.9
+
+    def run(p: float, repeat: float) -> list[Finding]:
+        return learned.combine(
+            findings,
+            rows,
+            [p] * len(rows),
+            lambda added: [],
+            add_threshold=0.95,
+            keep_threshold=0.9,
+            repeat_threshold=repeat,
+        )
+
+    # Under keep_threshold but not under repeat_threshold: kept, with the rule's confidence.
+    assert [f for f in run(0.2, 0.1) if f.kind == "duplicate_block"] == repeats
+    assert [f for f in run(0.0, 0.0) if f.kind == "duplicate_block"] == repeats
+    assert [f for f in run(0.05, 0.1) if f.kind == "duplicate_block"] == []
+
+
+def test_a_whole_text_on_one_line_gets_no_whole_line_finding() -> None:
+    body = " ".join(
+        f"Sentence {i} of the article tells what the council decided about the harbour."
+        for i in range(8)
     )
-    assert [f for f in found if f.kind == "duplicate_block"] == repeats
-    assert [f.confidence for f in found if f.kind == "duplicate_block"] == [
-        f.confidence for f in repeats
+    text = f"Photo: the harbour at dawn. {body}"
+    _doc, _findings, rows = rows_of(text)
+    assert len(rows) == 1 and len(text) >= learned.WHOLE_TEXT_CHARS
+    caption = Finding(0, len(text), kind="image_caption", reason="test", confidence=0.9)
+    inline = Finding(0, 27, kind="image_caption", reason="test", confidence=0.9)
+    rows = line_rows(_doc, [caption])
+    kept = learned.combine(
+        [caption],
+        rows,
+        [0.99],
+        lambda added: ["navigation"] * len(added),
+        add_threshold=0.5,
+        keep_threshold=0.1,
+    )
+    assert kept == []
+    rows = line_rows(_doc, [])
+    added = learned.combine(
+        [],
+        rows,
+        [0.99],
+        lambda added: ["navigation"] * len(added),
+        add_threshold=0.5,
+        keep_threshold=0.1,
+    )
+    assert added == []
+    # A finding inside the line stays.
+    rows = line_rows(_doc, [inline])
+    assert learned.combine(
+        [inline], rows, [0.99], lambda added: [], add_threshold=0.5, keep_threshold=0.1
+    ) == [inline]
+
+
+def test_context_columns_read_the_neighbours_within_each_text_only() -> None:
+    columns = learned.context_columns([0.1, 0.9, 0.3, 0.5, 0.7], [3, 2])
+    names = learned.CONTEXT_NAMES
+    prev, nxt = names.index("ngram_prev"), names.index("ngram_next")
+    near, mean = names.index("ngram_near_max"), names.index("ngram_text_mean")
+    assert columns[:, prev].tolist() == [0.0, 0.1, 0.9, 0.0, 0.5]
+    assert columns[:, nxt].tolist() == [0.9, 0.3, 0.0, 0.7, 0.0]
+    assert columns[:, near].tolist() == [0.9, 0.3, 0.9, 0.7, 0.5]
+    assert columns[:, mean].tolist() == pytest.approx([13 / 30] * 3 + [0.6] * 2)
+
+
+def test_a_model_trained_on_other_line_features_is_refused(tmp_path: Path) -> None:
+    import joblib
+
+    model = learned.load(learned.DEFAULT_PATH)
+    model.metadata = {**model.metadata, "features": list(FEATURE_NAMES[:-1])}
+    stale = tmp_path / "stale.joblib"
+    joblib.dump(model, stale)
+    with pytest.raises(ValueError, match="line features"):
+        learned.load(stale)
+    try:
+        learned.configure(stale)
+        assert learned.current() is None  # rules only, not a crash on the first article
+    finally:
+        learned.configure(learned.DEFAULT_PATH)
+
+
+def test_weak_scores_count_body_and_artifact_lines_only_and_their_visible_characters() -> None:
+    from newsroom.text.artifacts import training
+
+    text = "Headline\nA body line of the article.\nShare  this\n  \nTitle again"
+    starts = [0, 9, 37, 52]
+    example = training.Example(
+        id="p-x",
+        text=text,
+        group="p",
+        origin="weak-article",
+        line_labels={starts[0]: 0, starts[1]: 0, starts[2]: 1, starts[3]: 0},
+        unscored=frozenset({starts[0], starts[3]}),  # title lines
+    )
+    # Flagging the title lines costs nothing; the artifact line's 9 visible characters
+    # are the gold; half a body line flagged is characters but not a line.
+    findings = [
+        Finding(0, 8, kind="navigation", reason="t"),
+        Finding(52, 63, kind="navigation", reason="t"),
+        Finding(37, 48, kind="share_widget", reason="t"),
+        Finding(9, 14, kind="byline", reason="t"),
     ]
+    counts = training.char_line_counts(example, findings)
+    assert counts["char_gold"] == 9 and counts["char_tp"] == 9
+    assert counts["char_pred"] == 9 + 4  # "A bod": 4 visible characters
+    assert (counts["line_tp"], counts["line_pred"], counts["line_gold"]) == (1, 1, 1)

@@ -103,6 +103,14 @@ FEATURE_NAMES: tuple[str, ...] = (
     "rule_confidence",
     "rule_inline",
     "rule_count",
+    "char_pos",
+    "prose_mass_before",
+    "prose_mass_after",
+    "blank_before",
+    "blank_after",
+    "blank_share",
+    "len_vs_median",
+    "headline_run",
 )
 # Columns the gradient-boosted model treats as categories, by position.
 CATEGORICAL: tuple[int, ...] = (FEATURE_NAMES.index("rule_kind"),)
@@ -208,6 +216,26 @@ def line_rows(doc: Document, findings: Sequence[Finding]) -> list[LineRow]:
         for k in range(r, end):
             run[k] = end - r
         r = end
+    # Runs of headline-like lines (3-20 words, no sentence end): teasers, related lists.
+    heady = [3 <= line.words <= 20 and not line.ends_sentence for line in content]
+    headline_run = [0] * n
+    r = 0
+    while r < n:
+        if not heady[r]:
+            r += 1
+            continue
+        end = r
+        while end < n and heady[end]:
+            end += 1
+        for k in range(r, end):
+            headline_run[k] = end - r
+        r = end
+    lines_all = doc.lines
+    blank_before = [float(line.index > 0 and lines_all[line.index - 1].blank) for line in content]
+    blank_after = [
+        float(line.index + 1 < len(lines_all) and lines_all[line.index + 1].blank)
+        for line in content
+    ]
     prefixes = _prefix_of_other(lowered)
     per_line = _findings_by_line(doc, content, findings)
     roles = _roles(doc, content)
@@ -247,6 +275,13 @@ def line_rows(doc: Document, findings: Sequence[Finding]) -> list[LineRow]:
         seen_before.append(float(low in seen))
         seen.add(low)
     word_log = [log1p(w) for w in line_words]
+    # Where the line sits in the mass of prose (characters of prose lines before/after it).
+    prose_len = np.where(prose_f > 0, length, 0.0)
+    prose_total = float(prose_len.sum()) or 1.0
+    prose_mass_before = (np.cumsum(prose_len) - prose_len) / prose_total
+    prose_mass_after = 1.0 - prose_mass_before - prose_len / prose_total
+    median_length = float(np.median(length)) or 1.0
+    text_length = len(doc.text) or 1
     longer_words = {w for w in document_frequency if len(w) >= 4}
     repeated = {w for w in longer_words if document_frequency[w] > 1}
     columns = [
@@ -306,6 +341,14 @@ def line_rows(doc: Document, findings: Sequence[Finding]) -> list[LineRow]:
         [item[4] for item in per_line],
         [float(bool(item[1])) for item in per_line],
         [float(len(item[0]) + len(item[1])) for item in per_line],
+        [line.start / text_length for line in content],
+        prose_mass_before,
+        prose_mass_after,
+        blank_before,
+        blank_after,
+        np.full(n, sum(blank_after) / n),
+        np.log((length + 1.0) / (median_length + 1.0)),
+        [log1p(x) for x in headline_run],
     ]
     matrix = np.empty((n, len(columns)), dtype=np.float64)
     for j, column in enumerate(columns):

@@ -4,16 +4,20 @@ A shipped model file (``detector.joblib`` beside this module, or the file named 
 :func:`configure`) holds a :class:`DetectorModel`: a hashed word n-gram model that
 scores the head of a line's text, a gradient-boosted line model over the features of
 :mod:`.features` plus that score, an isotonic calibration of its probability, and a kind
-classifier for lines no rule named. :meth:`DetectorModel.apply` turns the rules' findings
-into the final ones:
+classifier for lines no rule named. The line model reads the n-gram scores of the lines
+around a line too (:data:`CONTEXT_NAMES`). :meth:`DetectorModel.apply` turns the rules'
+findings into the final ones:
 
 * a line the rules left alone becomes a whole-line finding when its calibrated
   probability of being an artifact reaches ``add_threshold``; its kind comes from the
   kind classifier;
 * a whole-line rule finding is kept unless the model is sure the line is article body
   (probability under ``keep_threshold``); a kept one takes the model's probability as
-  its confidence; repeats, cut-off text, comments, markup and separators stay the rules'
-  own, with the rules' confidence;
+  its confidence; verbatim repeats (``duplicate_block``) are dropped only under their own
+  ``repeat_threshold`` and otherwise keep the rules' confidence; truncated copies, cut-off
+  text, comments, markup and separators stay the rules' own;
+* a text that is a single line of 300+ characters (an extractor that wrote the whole
+  article on one line) gets no whole-line finding: it would flag the whole article;
 * findings inside a line (credit tails, inline "Related:" links) and the character-level
   kinds stay as the rules made them.
 
@@ -49,13 +53,19 @@ _IS_TITLE = FEATURE_NAMES.index("is_title")
 _RULE_ONLY = frozenset(
     {
         "truncated_duplicate",
-        "duplicate_block",
         "truncated_text",
         "user_comments",
         "html_markup",
         "separator",
     }
 )
+# Verbatim repeats: the rules find every copy, but which copy is the stray one (the second
+# of a printed-twice article, not a line the article repeats on purpose) is a judgement:
+# such a finding is dropped only under its own threshold. (A truncated copy is a fact.)
+_REPEATS = frozenset({"duplicate_block"})
+# A text that is one line this long is an extractor's whole article on one line: a
+# whole-line finding would flag all of it, so none is made (inline findings stay).
+WHOLE_TEXT_CHARS = 300
 
 
 @dataclass
@@ -68,6 +78,8 @@ class DetectorModel:
     kind: Any  # (texts, rows) -> kind: see training.KindModel
     add_threshold: float = 0.5
     keep_threshold: float = 0.1
+    repeat_threshold: float = 0.0
+    context: bool = False  # the line model also reads :data:`CONTEXT_NAMES`
     metadata: dict[str, Any] = field(default_factory=dict)
     format_version: int = FORMAT_VERSION
 
@@ -103,13 +115,22 @@ class DetectorModel:
             return [[] for _ in batches]
         texts = [row.line.text for row in rows]
         ngram, forest = self._predictors()
-        matrix = np.empty((len(rows), len(FEATURE_NAMES) + 1), dtype=np.float64)
-        matrix[:, :-1] = [row.values for row in rows]
+        width = len(FEATURE_NAMES)
+        context = getattr(self, "context", False)
+        matrix = np.empty(
+            (len(rows), width + 1 + (len(CONTEXT_NAMES) if context else 0)), dtype=np.float64
+        )
+        matrix[:, :width] = [row.values for row in rows]
         if ngram is not None:
-            matrix[:, -1] = ngram.predict_proba(texts)
+            scores = ngram.predict_proba(texts)
+        else:
+            scores = self.ngram.predict_proba(texts)[:, 1]
+        matrix[:, width] = scores
+        if context:
+            matrix[:, width + 1 :] = context_columns(scores, [len(batch) for batch in batches])
+        if ngram is not None:
             raw = forest.predict_proba(matrix)
         else:
-            matrix[:, -1] = self.ngram.predict_proba(texts)[:, 1]
             raw = self.line.predict_proba(matrix)[:, 1]
         calibrated = self.calibrator.predict(raw).tolist()
         out, at = [], 0
@@ -155,9 +176,38 @@ class DetectorModel:
                     kinds_of,
                     add_threshold=self.add_threshold,
                     keep_threshold=self.keep_threshold,
+                    repeat_threshold=getattr(self, "repeat_threshold", 0.0),
                 )
             )
         return out
+
+
+# Columns after the n-gram score: the n-gram scores of the lines around (a line among
+# teasers, credits or menu items is likely one of them), and the text's mean score.
+CONTEXT_NAMES = ("ngram_prev", "ngram_next", "ngram_near_max", "ngram_text_mean")
+
+
+def context_columns(scores: Any, sizes: Sequence[int]) -> Any:
+    """The :data:`CONTEXT_NAMES` columns of rows whose n-gram ``scores`` are given, the
+    rows being the lines of consecutive texts of ``sizes`` lines each."""
+    import numpy as np
+
+    out = np.zeros((len(scores), len(CONTEXT_NAMES)), dtype=np.float64)
+    at = 0
+    for size in sizes:
+        if not size:
+            continue
+        s = np.asarray(scores[at : at + size], dtype=np.float64)
+        padded = np.concatenate([[0.0, 0.0], s, [0.0, 0.0]])
+        block = out[at : at + size]
+        block[:, 0] = padded[1 : size + 1]
+        block[:, 1] = padded[3 : size + 3]
+        block[:, 2] = np.maximum.reduce(
+            [padded[0:size], padded[1 : size + 1], padded[3 : size + 3], padded[4 : size + 4]]
+        )
+        block[:, 3] = s.mean()
+        at += size
+    return out
 
 
 def combine(
@@ -168,6 +218,7 @@ def combine(
     *,
     add_threshold: float,
     keep_threshold: float,
+    repeat_threshold: float = 0.0,
 ) -> list[Finding]:
     """Merge the rules' ``findings`` with the line probabilities (see the module docstring).
 
@@ -178,17 +229,21 @@ def combine(
     rescored: dict[tuple[int, int, str], float] = {}
     added_rows: list[LineRow] = []
     added_probs: list[float] = []
+    whole_text = len(rows) == 1 and rows[0].line.end - rows[0].line.start >= WHOLE_TEXT_CHARS
     for row, p in zip(rows, probs, strict=True):
         if row.whole:
             for finding in row.whole:
                 key = (finding.start, finding.end, finding.kind)
                 if finding.kind in _RULE_ONLY:
                     continue  # the rule's own finding and confidence
-                if p < keep_threshold:
+                if finding.kind in _REPEATS and not whole_text:
+                    if p < repeat_threshold:
+                        dropped.add(key)  # else the rule's own finding and confidence
+                elif whole_text or p < keep_threshold:
                     dropped.add(key)
                 else:
                     rescored[key] = p
-        elif _addable(row, p, add_threshold):
+        elif not whole_text and _addable(row, p, add_threshold):
             added_rows.append(row)
             added_probs.append(p)
     out: list[Finding] = []
@@ -248,7 +303,35 @@ class KindModel:
         """One kind of :data:`~.kinds.KINDS` per row."""
         if not rows:
             return []
-        return [str(k) for k in self.classifier.predict(self.matrix(rows))]
+        classifier = self.classifier
+        coef = getattr(classifier, "coef_", None)
+        classes = getattr(classifier, "classes_", None)
+        if coef is None or classes is None or coef.shape[0] != len(classes):
+            return [str(k) for k in classifier.predict(self.matrix(rows))]
+        # A multi-class linear model's ``predict`` without scikit-learn's per-call checks
+        # (≈ 1 ms for one article's line): the text n-grams and the dense columns times
+        # their weights, plus the intercept, then the best class.
+        import numpy as np
+
+        hashed = self.vectorizer.transform([row.line.text for row in rows])
+        weights = self.__dict__.get("_weights")
+        if weights is None:
+            width = hashed.shape[1]
+            weights = (
+                np.ascontiguousarray(coef[:, :width].T, dtype=np.float64),
+                np.ascontiguousarray(coef[:, width:].T, dtype=np.float64),
+                np.asarray(classifier.intercept_, dtype=np.float64),
+            )
+            self.__dict__["_weights"] = weights
+        text_weights, dense_weights, intercept = weights
+        dense = np.array([[row.values[c] for c in self.columns] for row in rows], dtype=float)
+        scores = hashed @ text_weights + dense @ dense_weights + intercept
+        return [str(k) for k in classes[np.asarray(scores).argmax(axis=1)]]
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_weights", None)  # rebuilt from the classifier after a load
+        return state
 
 
 _lock = threading.Lock()
@@ -290,6 +373,9 @@ def load(path: str | Path) -> DetectorModel:
         raise ValueError(f"{path}: not a newsroom detector model (format {FORMAT_VERSION})")
     if tuple(model.metadata.get("kinds", KINDS)) != KINDS:
         raise ValueError(f"{path}: trained for another set of artifact kinds")
+    if tuple(model.metadata.get("features", FEATURE_NAMES)) != FEATURE_NAMES:
+        # A file from before a change of the line features: its trees read other columns.
+        raise ValueError(f"{path}: trained on another set of line features")
     return model
 
 

@@ -47,7 +47,7 @@ from .features import (
     line_rows,
 )
 from .kinds import KINDS
-from .model import FORMAT_VERSION, DetectorModel, KindModel, combine
+from .model import CONTEXT_NAMES, FORMAT_VERSION, DetectorModel, KindModel, combine, context_columns
 
 __all__ = [
     "ARTICLE_EXTRACTORS",
@@ -99,6 +99,9 @@ class Example:
     line_kinds: dict[int, str] = field(default_factory=dict)  # raw line start -> kind
     spans: list[dict] = field(default_factory=list)  # hand spans (dev), for span scores
     weight: float = 1.0
+    # Lines trained on as body but not scored (the weak corpus's title lines: its README
+    # scores body and artifact lines only).
+    unscored: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -118,6 +121,8 @@ class TrainConfig:
     kind_features: int = 2**14
     add_threshold: float = 0.5
     keep_threshold: float = 0.1
+    repeat_threshold: float = 0.0
+    context: bool = True
     tune_thresholds: bool = True
 
 
@@ -146,10 +151,13 @@ def load_weak(path: Path, *, limit_pages: int | None = None) -> list[Example]:
                     continue
                 pages.append(page)
             labels: dict[int, int] = {}
+            titles = []
             for line in record["lines"]:
                 label = line["label"]
                 if label in ("body", "title"):
                     labels[line["start"]] = 0
+                    if label == "title":
+                        titles.append(line["start"])
                 elif label == "artifact":
                     labels[line["start"]] = 1
             dump = record["extractor"] in DUMPERS
@@ -160,6 +168,7 @@ def load_weak(path: Path, *, limit_pages: int | None = None) -> list[Example]:
                     group=page,
                     origin="weak-dump" if dump else "weak-article",
                     line_labels=labels,
+                    unscored=frozenset(titles),
                 )
             )
     return out
@@ -239,6 +248,11 @@ def featurise(example: Example, config: TrainConfig | None = None) -> Featurised
 
 
 def _arrays(items: Sequence[Featurised], config: TrainConfig):
+    """Every row of every item (unlabelled ones with label -1), in text order.
+
+    Returns the n-gram matrix, the features, labels, groups, weights and the number of
+    rows of each item (the context columns read a row's neighbours, labelled or not).
+    """
     import numpy as np
     from scipy import sparse
 
@@ -247,6 +261,7 @@ def _arrays(items: Sequence[Featurised], config: TrainConfig):
     y: list[int] = []
     groups: list[str] = []
     weights: list[float] = []
+    sizes: list[int] = []
     for item in items:
         ex = item.example
         weight = {
@@ -254,13 +269,12 @@ def _arrays(items: Sequence[Featurised], config: TrainConfig):
             "weak-dump": config.dump_weight,
             "decisions": config.decision_weight,
         }.get(ex.origin, 1.0) * ex.weight
-        keep = [i for i, label in enumerate(item.labels) if label is not None]
-        if keep:
-            hashed.append(item.hashed[keep])
-        for i in keep:
-            row, label = item.rows[i], item.labels[i]
+        sizes.append(len(item.rows))
+        if item.rows:
+            hashed.append(item.hashed)
+        for row, label in zip(item.rows, item.labels, strict=True):
             values.append(row.values)
-            y.append(label)
+            y.append(-1 if label is None else label)
             groups.append(ex.group)
             weights.append(weight)
     return (
@@ -269,6 +283,7 @@ def _arrays(items: Sequence[Featurised], config: TrainConfig):
         np.array(y, dtype=np.int64),
         np.array(groups),
         np.array(weights, dtype=np.float64),
+        sizes,
     )
 
 
@@ -297,7 +312,8 @@ def _ngram_classifier(config: TrainConfig):
 def _boosted(config: TrainConfig):
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    mask = [i in CATEGORICAL for i in range(len(FEATURE_NAMES) + 1)]
+    width = len(FEATURE_NAMES) + 1 + (len(CONTEXT_NAMES) if config.context else 0)
+    mask = [i in CATEGORICAL for i in range(width)]
     return HistGradientBoostingClassifier(
         max_iter=config.max_iter,
         learning_rate=config.learning_rate,
@@ -319,27 +335,37 @@ def _group_folds(groups, n_folds: int, seed: int) -> list[Any]:
     return [np.flatnonzero(assigned == k) for k in range(n_folds)]
 
 
-def _fit_line(hashed, X, y, groups, w, config: TrainConfig):
+def _fit_line(hashed, X, y, groups, w, sizes, config: TrainConfig):
     """Fit the n-gram model, the boosted line model and its calibration on one set.
 
-    ``hashed`` is the n-gram matrix of the rows (see :func:`ngram_vectorizer`). The
-    n-gram score the boosted model trains on is out-of-fold (inner folds by group), and
-    so are the probabilities the isotonic calibration is fitted to.
+    ``hashed`` is the n-gram matrix of the rows (see :func:`ngram_vectorizer`), ``y`` -1
+    for rows without a label. The n-gram score the boosted model trains on (and the
+    context columns made of it) is out-of-fold (inner folds by group), and so are the
+    probabilities the isotonic calibration is fitted to.
     """
     import numpy as np
     from sklearn.isotonic import IsotonicRegression
     from sklearn.pipeline import make_pipeline
 
     inner = _group_folds(groups, config.inner_folds, config.seed + 1)
+    labelled = y >= 0
     every = np.arange(len(y))
     oof_ngram = np.zeros(len(y))
     for idx in inner:
         train = np.setdiff1d(every, idx)
+        train = train[labelled[train]]
         classifier = _ngram_classifier(config).fit(hashed[train], y[train], sample_weight=w[train])
         oof_ngram[idx] = classifier.predict_proba(hashed[idx])[:, 1]
-    classifier = _ngram_classifier(config).fit(hashed, y, sample_weight=w)
+    known = np.flatnonzero(labelled)
+    classifier = _ngram_classifier(config).fit(hashed[known], y[known], sample_weight=w[known])
     ngram = make_pipeline(ngram_vectorizer(config), classifier)
-    full = np.hstack([X, oof_ngram[:, None]])
+    columns = [X, oof_ngram[:, None]]
+    if config.context:
+        columns.append(context_columns(oof_ngram, sizes))
+    full = np.hstack(columns)[known]
+    y, w, groups = y[known], w[known], groups[known]
+    inner = _group_folds(groups, config.inner_folds, config.seed + 1)
+    every = np.arange(len(y))
     oof_line = np.zeros(len(y))
     for idx in inner:
         train = np.setdiff1d(every, idx)
@@ -427,9 +453,9 @@ def _one_thread():
 
 def fit(items: Sequence[Featurised], config: TrainConfig) -> DetectorModel:
     """Train a complete model on ``items`` (already featurised)."""
-    hashed, X, y, groups, w = _arrays(items, config)
+    hashed, X, y, groups, w, sizes = _arrays(items, config)
     with _one_thread():
-        ngram, line, calibrator = _fit_line(hashed, X, y, groups, w, config)
+        ngram, line, calibrator = _fit_line(hashed, X, y, groups, w, sizes, config)
     kind = _fit_kind(items, config)
     return DetectorModel(
         ngram=ngram,
@@ -438,6 +464,8 @@ def fit(items: Sequence[Featurised], config: TrainConfig) -> DetectorModel:
         kind=kind,
         add_threshold=config.add_threshold,
         keep_threshold=config.keep_threshold,
+        repeat_threshold=config.repeat_threshold,
+        context=config.context,
         metadata={"kinds": list(KINDS), "features": list(FEATURE_NAMES)},
     )
 
@@ -448,32 +476,78 @@ def fit(items: Sequence[Featurised], config: TrainConfig) -> DetectorModel:
 def char_line_counts(example: Example, findings: Iterable[Finding]) -> Counter[str]:
     """Weak-corpus counts: non-whitespace characters and lines, gold vs predicted.
 
-    Only lines labelled (body or artifact) count; a line is predicted artifact when at
-    least half of its non-whitespace characters are covered by some finding.
+    As ``eval/weak/README.md`` scores: only lines labelled body or artifact count (title
+    and unsure lines do not), and only their non-whitespace characters; a line is
+    predicted artifact when at least half of its non-whitespace characters are covered
+    by some finding (kinds ignored).
     """
-    text = example.text
-    covered = bytearray(len(text))
+    import numpy as np
+
+    line_of, gold, line_gold, sizes = _grid(example)
+    covered = np.zeros(len(example.text) + 1, dtype=np.int8)
     for f in findings:
-        covered[f.start : f.end] = b"\x01" * (f.end - f.start)
+        covered[f.start : f.end] = 1
     counts: Counter[str] = Counter()
+    if not len(line_of):
+        counts["line_gold"] += int(line_gold.sum())
+        return counts
+    chars_of = _grid_chars(example)
+    hit = covered[chars_of].astype(bool)
+    hits_per_line = np.bincount(line_of, weights=hit, minlength=len(sizes))
+    predicted = (hits_per_line * 2 >= sizes) & (hits_per_line > 0)
+    counts["char_tp"] += int((hit & gold).sum())
+    counts["char_pred"] += int(hit.sum())
+    counts["char_gold"] += int(gold.sum())
+    counts["line_tp"] += int((predicted & line_gold).sum())
+    counts["line_pred"] += int(predicted.sum())
+    counts["line_gold"] += int(line_gold.sum())
+    return counts
+
+
+def _grid(example: Example) -> tuple[Any, Any, Any, Any]:
+    """The scored characters of ``example``: line number and gold label of each, per line
+    the gold label and the number of scored characters (cached per example)."""
+    cached = example.__dict__.get("_grid")
+    if cached is not None:
+        return cached[1:]
+    import numpy as np
+
+    text = example.text
+    positions: list[int] = []
+    line_of: list[int] = []
+    gold: list[bool] = []
+    line_gold: list[bool] = []
+    sizes: list[int] = []
     pos = 0
     # The corpus's own lines: "a line is the text between two \n" (eval/weak/README.md).
     for raw in text.split("\n"):
         start, end = pos, pos + len(raw)
         pos = end + 1
         label = example.line_labels.get(start)
-        if label is None:
+        if label is None or start in example.unscored:
             continue
         chars = [i for i in range(start, end) if not text[i].isspace()]
-        hit = sum(covered[i] for i in chars)
-        counts["char_tp"] += hit if label else 0
-        counts["char_pred"] += hit
-        counts["char_gold"] += len(chars) if label else 0
-        predicted = hit * 2 >= len(chars) and hit > 0
-        counts["line_tp"] += int(predicted and label == 1)
-        counts["line_pred"] += int(predicted)
-        counts["line_gold"] += int(label == 1)
-    return counts
+        if not chars:
+            continue
+        number = len(sizes)
+        positions.extend(chars)
+        line_of.extend([number] * len(chars))
+        gold.extend([bool(label)] * len(chars))
+        line_gold.append(bool(label))
+        sizes.append(len(chars))
+    grid = (
+        np.array(positions, dtype=np.int64),
+        np.array(line_of, dtype=np.int64),
+        np.array(gold, dtype=bool),
+        np.array(line_gold, dtype=bool),
+        np.array(sizes, dtype=np.float64),
+    )
+    example.__dict__["_grid"] = grid
+    return grid[1:]
+
+
+def _grid_chars(example: Example) -> Any:
+    return example.__dict__["_grid"][0]
 
 
 def span_counts(example: Example, findings: Iterable[Finding]) -> dict[str, Counter[str]]:
@@ -581,7 +655,9 @@ class CrossValidation:
     models: list[DetectorModel]
     seconds: float = 0.0
 
-    def findings(self, add: float, keep: float) -> list[tuple[Example, list[Finding]]]:
+    def findings(
+        self, add: float, keep: float, repeat: float = 0.0
+    ) -> list[tuple[Example, list[Finding]]]:
         """Final findings of every example under the given thresholds."""
         out = []
         for item, probs, kinds in zip(self.items, self.probs, self.kinds, strict=True):
@@ -591,7 +667,13 @@ class CrossValidation:
                 return [by_line[row.line.raw_start] for row in rows]
 
             found = combine(
-                item.findings, item.rows, probs, kinds_of, add_threshold=add, keep_threshold=keep
+                item.findings,
+                item.rows,
+                probs,
+                kinds_of,
+                add_threshold=add,
+                keep_threshold=keep,
+                repeat_threshold=repeat,
             )
             out.append((item.example, found))
         return out
@@ -634,16 +716,26 @@ def cross_validate(
     )
 
 
-def tune(cv: CrossValidation) -> tuple[float, float, dict[str, Any]]:
-    """Thresholds (add, keep) that maximise :func:`objective` on out-of-fold results."""
-    best = (-1.0, 0.5, 0.1, {})
-    for add in (0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7):
-        for keep in (0.02, 0.05, 0.1, 0.2):
+def tune(cv: CrossValidation) -> tuple[float, float, float, dict[str, Any]]:
+    """Thresholds (add, keep, repeat) that maximise :func:`objective` out of fold.
+
+    ``add`` and ``keep`` on a grid with repeats kept as the rules found them, then the
+    repeat threshold given those two.
+    """
+    best = (-1.0, 0.5, 0.1, 0.0, {})
+    for add in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7):
+        for keep in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3):
             summary = summarise(cv.findings(add, keep))
             score = objective(summary)
             if score > best[0]:
-                best = (score, add, keep, summary)
-    return best[1], best[2], best[3]
+                best = (score, add, keep, 0.0, summary)
+    _, add, keep = best[:3]
+    for repeat in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3):
+        summary = summarise(cv.findings(add, keep, repeat))
+        score = objective(summary)
+        if score > best[0]:
+            best = (score, add, keep, repeat, summary)
+    return best[1], best[2], best[3], best[4]
 
 
 def environment() -> dict[str, str]:
@@ -693,15 +785,15 @@ def build(
     items = [featurise(example, config) for example in examples]
     cv = cross_validate(items, config, progress=say)
     if config.tune_thresholds:
-        add, keep, summary = tune(cv)
+        add, keep, repeat, summary = tune(cv)
     else:
-        add, keep = config.add_threshold, config.keep_threshold
-        summary = summarise(cv.findings(add, keep))
+        add, keep, repeat = config.add_threshold, config.keep_threshold, config.repeat_threshold
+        summary = summarise(cv.findings(add, keep, repeat))
     rules = summarise(cv.rules())
-    say(f"fitting the final model (add {add}, keep {keep})")
+    say(f"fitting the final model (add {add}, keep {keep}, repeat {repeat})")
     model = fit(items, config)
     for each in (model, *cv.models):
-        each.add_threshold, each.keep_threshold = add, keep
+        each.add_threshold, each.keep_threshold, each.repeat_threshold = add, keep, repeat
     model.metadata.update(
         {
             "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -717,7 +809,7 @@ def build(
                 "pages": len({e.group for e in examples}),
             },
             "versions": environment(),
-            "thresholds": {"add": add, "keep": keep},
+            "thresholds": {"add": add, "keep": keep, "repeat": repeat},
             "cross_validated": summary,
             "rules_only": rules,
         }
