@@ -21,12 +21,15 @@ both servers killed at the end, on error too):
    a project whose labelling config has the article text and span labels named after our
    statuses, imports the articles as tasks through ``POST /api/projects/<id>/import``
    (``--ls-batch`` tasks a request; timed until the project holds them all), then times
-   ``GET /api/tasks/<id>/`` (one task: what its labelling page loads), ``GET /api/tasks/
+   ``GET /api/tasks/<id>/`` (one task: what its labelling page loads), the labelling page's
+   HTML (``/projects/<id>/data?task=<id>``, a React shell), ``GET /api/tasks/
    ?project=<id>&page=1&page_size=30`` (the data manager's list), ``POST /api/tasks/<id>/
    annotations/`` (one labelled span) and ``GET /api/projects/<id>/export?exportType=JSON``.
-4. newsroom: a scratch SQLite database, ``manage.py migrate`` and ``collectstatic``, one
-   editor, ``manage.py import_articles <file>`` timed (a subprocess: it includes the
-   process start; segmenting, artifact detection and suggested flags on), gunicorn with
+4. newsroom, from a ``git archive`` of HEAD in the scratch directory (``--working-tree``:
+   the working tree instead): a scratch SQLite database, ``manage.py migrate`` and
+   ``collectstatic``, one editor, ``manage.py import_articles <file>`` timed (a subprocess:
+   it includes the process start, also timed apart on a one-article re-import; segmenting,
+   artifact detection and suggested flags on), gunicorn with
    ``gunicorn.conf.py`` (``--workers``, default 1, as Label Studio's one process; production
    settings), the client logs in through the login form, then times the article page
    ``/articles/<id>/``, the list ``/``, a status POST ``/sentences/<id>/status/`` (as the
