@@ -26,6 +26,7 @@ from newsroom.text import artifacts, pipeline
 from newsroom.text.clean import clean_text
 from newsroom.text.spans import Finding, trim
 
+from . import counters
 from .models import ArtifactFlag
 from .services import StaleVersion, require_not_approved
 
@@ -162,6 +163,7 @@ def store_suggestions_many(
             flag.article, flag.created_at = article, now
             flag._state.adding = False
             stored.append(flag)
+    counters.refresh(article.pk for article, _ in items)  # every article of the batch
     return stored
 
 
@@ -216,6 +218,7 @@ def decide_flag(
     if flag.state != state:
         _record(flag, user, state, flag.state)
         flag.save(update_fields=_DECISION_FIELDS)
+        counters.refresh([flag.article_id])
     return flag
 
 
@@ -240,6 +243,7 @@ def decide_kind(
         _record(flag, user, state, flag.state)
     if flags:
         bulk_update_with_history(flags, ArtifactFlag, _DECISION_FIELDS, default_user=user)
+        counters.refresh([article.pk])
     return len(flags)
 
 
@@ -257,6 +261,7 @@ def undo_flag(*, flag: ArtifactFlag, user, expected_version: int | None = None) 
         raise ValidationError("This flag has no decision to undo.", code="nothing_to_undo")
     _record(flag, user, flag.previous_state, "")
     flag.save(update_fields=_DECISION_FIELDS)
+    counters.refresh([flag.article_id])
     return flag
 
 
@@ -333,6 +338,7 @@ def add_flag(*, article: Article, start: int, end: int, kind: str, user) -> Arti
     )
     flag._history_user = user
     flag.save()
+    counters.refresh([article.pk])
     return flag
 
 
@@ -431,6 +437,7 @@ def redetect_flags(*, article: Article, user=None) -> RedetectResult:
     ]
     if new:
         bulk_create_with_history(new, ArtifactFlag, default_user=user)
+    counters.refresh([article.pk])
     return RedetectResult(added=len(new), removed=len(stale), kept=kept, decisions=len(decided))
 
 

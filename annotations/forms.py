@@ -9,7 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from annotations.models import Claim, Evidence, FactCheck
+from annotations.models import ArticleReview, Claim, Evidence, FactCheck
 
 
 class VersionMixin(forms.Form):
@@ -103,3 +103,14 @@ class EvidenceEditForm(VersionMixin, forms.ModelForm):
         fields = ["url", "title", "stance", "note"]
         labels = {"url": "URL"}
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+
+class ArticleFilterForm(forms.Form):
+    # Bounded: a LIKE pattern of 50,000+ characters is a 500 on SQLite ("pattern too complex").
+    q = forms.CharField(required=False, label="Search", max_length=2000)
+    state = forms.ChoiceField(
+        required=False, choices=[("", "Any state"), *ArticleReview.State.choices]
+    )
+    false = forms.BooleanField(required=False, label="Has false/misleading")
+    unchecked = forms.BooleanField(required=False, label="Unchecked remaining")
+    mine = forms.BooleanField(required=False, label="Assigned to me")

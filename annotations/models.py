@@ -290,6 +290,9 @@ class ArticleReview(models.Model):
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
+        # The list's state filter, the dashboard's per-state counts and its "waiting for
+        # me" (in review, latest change first).
+        indexes = [models.Index(fields=["state", "-changed_at"], name="review_state")]
         permissions = [
             ("approve_article", "Can approve articles and request changes"),
             ("override_review_guard", "Can approve with open sentences or pending flags"),
@@ -297,6 +300,53 @@ class ArticleReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}: {self.get_state_display()}"
+
+
+class ArticleCounters(models.Model):
+    """An article's review roll-up, stored: what the list pages, the dashboard and the
+    admin changelist read and filter on (indexed columns, no subquery per article).
+
+    Written only by ``annotations.counters.refresh``, which recomputes an article's row
+    from its sentences, fact checks, flags and review (the rules of
+    ``rollups.with_live_progress``). Every service that changes one of those calls it in
+    its own transaction; ``manage.py recount`` rebuilds all rows. An article without a
+    row (imported before the counters existed, or written outside the services) reads as
+    zeros until recounted. The workflow state is not copied here: it is the article's one
+    ArticleReview row, joined (its ``state`` is indexed).
+    """
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.CASCADE, related_name="counters"
+    )
+    sentence_total = models.PositiveIntegerField(default=0)
+    excluded_count = models.PositiveIntegerField(default=0)
+    counted_total = models.PositiveIntegerField(default=0)
+    unchecked_count = models.PositiveIntegerField(default=0)
+    no_claim_count = models.PositiveIntegerField(default=0)
+    to_check_count = models.PositiveIntegerField(default=0)
+    in_progress_count = models.PositiveIntegerField(default=0)
+    accurate_count = models.PositiveIntegerField(default=0)
+    misleading_count = models.PositiveIntegerField(default=0)
+    false_count = models.PositiveIntegerField(default=0)
+    unverifiable_count = models.PositiveIntegerField(default=0)
+    opinion_count = models.PositiveIntegerField(default=0)
+    open_count = models.PositiveIntegerField(default=0)
+    false_misleading_count = models.PositiveIntegerField(default=0)
+    pending_flags = models.PositiveIntegerField(default=0)
+    last_activity = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name_plural = "article counters"
+        indexes = [
+            models.Index(fields=["false_misleading_count"], name="counters_false"),
+            models.Index(fields=["unchecked_count"], name="counters_unchecked"),
+            models.Index(fields=["open_count"], name="counters_open"),
+            models.Index(fields=["pending_flags"], name="counters_pending"),
+            models.Index(fields=["last_activity"], name="counters_activity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"counters of article {self.article_id}"
 
 
 # Re-anchoring on new revisions (issue 13), and the API's tokens, kept in their own modules.

@@ -45,6 +45,7 @@ from newsroom.text import anchoring
 from newsroom.text.anchoring import THRESHOLD, Anchor
 from newsroom.text.spans import Finding
 
+from . import counters
 from .flagging import redetect_flags
 from .models import ArticleReview, ArtifactFlag, Claim, Evidence, FactCheck
 from .revision_models import Reanchor
@@ -312,6 +313,8 @@ def reanchor_article(
     )
     report.rows = rows
     report.reopened = _reopen(article, user)
+    # The stored roll-up of the new text (retired sentences, deleted next, not counted).
+    counters.refresh([article.pk])
     return report
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from annotations import counters
 from annotations.models import ArticleReview
 from annotations.rollups import Progress, article_progress
 from newsroom.models import Article
@@ -77,6 +78,7 @@ def _move(
     try:
         with transaction.atomic():
             review.save()
+            counters.refresh([review.article_id])  # the stored last activity
     except IntegrityError as error:  # another request created the row at the same moment
         raise ReviewRefused("The article's workflow changed meanwhile; try again.") from error
     return review

@@ -37,7 +37,8 @@ from django.db.models.functions import Coalesce, Greatest
 
 from annotations.flagging import inside_confirmed_artifact
 from annotations.models import ArticleReview, ArtifactFlag, FactCheck
-from newsroom.models import Article, Sentence
+from newsroom.models import Article, ArticleQuerySet, Sentence
+from newsroom.signals import RETIRED_POSITION
 
 Status = FactCheck.Status
 State = ArticleReview.State
@@ -47,9 +48,15 @@ STATUS_FIELDS: dict[str, str] = {status.value: f"{status.value}_count" for statu
 OPEN_STATUSES: tuple[str, ...] = tuple(s.value for s in FactCheck.OPEN_STATUSES)
 
 
+def current_sentences() -> QuerySet[Sentence]:
+    """Sentences of the current text: not those a new revision retired (renumbered past
+    ``RETIRED_POSITION`` and deleted once re-anchoring has moved their work over)."""
+    return Sentence.objects.filter(position__lt=RETIRED_POSITION)
+
+
 def counted_sentences() -> QuerySet[Sentence]:
-    """Sentences that count in roll-ups (not wholly inside a confirmed artifact)."""
-    return Sentence.objects.exclude(inside_confirmed_artifact())
+    """Sentences that count in roll-ups (current, not wholly inside a confirmed artifact)."""
+    return current_sentences().exclude(inside_confirmed_artifact())
 
 
 def _count(qs: QuerySet) -> Coalesce:
@@ -59,9 +66,9 @@ def _count(qs: QuerySet) -> Coalesce:
 
 
 def _fact_checks(**filters: Any) -> QuerySet[FactCheck]:
-    return FactCheck.objects.filter(article=OuterRef("pk"), **filters).exclude(
-        inside_confirmed_artifact("sentence__")
-    )
+    return FactCheck.objects.filter(
+        article=OuterRef("pk"), sentence__position__lt=RETIRED_POSITION, **filters
+    ).exclude(inside_confirmed_artifact("sentence__"))
 
 
 def _assignee_names() -> Subquery:
@@ -82,8 +89,10 @@ def _assignee_names() -> Subquery:
     return Subquery(users)
 
 
-def with_progress(qs: QuerySet[Article]) -> QuerySet[Article]:
-    """Annotate each article with its review roll-up, in the query that fetches it.
+def with_live_progress(qs: QuerySet[Article]) -> QuerySet[Article]:
+    """Annotate each article with its review roll-up computed from its rows, in the query
+    that fetches it: what ``counters.refresh`` stores (pages read the stored counters
+    through ``with_progress``; this is the recount).
 
     Adds ``sentence_total`` (all sentences), ``excluded_count`` (inside confirmed
     artifacts), ``counted_total`` (the rest), one ``<status>_count`` per fact-check
@@ -100,7 +109,7 @@ def with_progress(qs: QuerySet[Article]) -> QuerySet[Article]:
     }
     checked = sum((F(name) for name in status_counts), start=Value(0))
     return qs.annotate(
-        sentence_total=_count(Sentence.objects.filter(article=OuterRef("pk"))),
+        sentence_total=_count(current_sentences().filter(article=OuterRef("pk"))),
         counted_total=_count(counted_sentences().filter(article=OuterRef("pk"))),
         **status_counts,
     ).annotate(
@@ -143,83 +152,116 @@ def with_progress(qs: QuerySet[Article]) -> QuerySet[Article]:
     )
 
 
+# The stored counters (``ArticleCounters``) under the names ``with_live_progress`` gives.
+COUNTER_FIELDS: tuple[str, ...] = (
+    "sentence_total",
+    "excluded_count",
+    "counted_total",
+    *STATUS_FIELDS.values(),
+    "open_count",
+    "false_misleading_count",
+    "pending_flags",
+)
+
+
+def with_progress(qs: QuerySet[Article]) -> QuerySet[Article]:
+    """Annotate each article with its stored roll-up (``ArticleCounters``, one LEFT JOIN):
+    the same names and values as ``with_live_progress``, read from indexed columns.
+    ``assignee_names`` stays a subquery (shown, never filtered on: pages apply this to
+    their 25-50 rows only). An article without a counters row reads as zeros, new."""
+    return qs.annotate(
+        **{name: Coalesce(F(f"counters__{name}"), 0) for name in COUNTER_FIELDS},
+        workflow_state=Coalesce(F("review__state"), Value(State.NEW.value)),
+        last_activity=Coalesce(F("counters__last_activity"), F("imported_at")),
+        assignee_names=_assignee_names(),
+    )
+
+
 def page_with_progress(page: QuerySet[Article], base: QuerySet[Article]) -> list[Article]:
-    """One page of articles with their roll-ups, computed for that page only.
+    """One page of articles with their roll-ups, read for that page only.
 
     ``page`` is a sliced (filtered, ordered) queryset; ``base`` an unannotated queryset
     carrying the select_related/defer wanted on the rows. Two queries whatever the
     table size: the page's ids in order, then ``with_progress`` over those ids.
-    Annotating the whole filtered queryset instead would make the database compute
-    every article's roll-up before ORDER BY/LIMIT (SQLite does), to show 25 of them.
     """
     ids = list(page.values_list("pk", flat=True))
     rows = {article.pk: article for article in with_progress(base.filter(pk__in=ids))}
     return [rows[pk] for pk in ids if pk in rows]
 
 
-# --- Filters (each keeps the queryset lazy and adds one condition) -------------------
+# --- Filters: conditions on the stored counters (indexed columns) ---------------------
 
 
-def _has_counted_fact_check(**filters: Any) -> Exists:
-    return Exists(_fact_checks(**filters))
-
-
-def false_or_misleading_exists() -> Exists:
+def false_or_misleading_exists() -> Q:
     """True for an article with a counted sentence checked false or misleading."""
-    return _has_counted_fact_check(status__in=[Status.FALSE, Status.MISLEADING])
+    return Q(counters__false_misleading_count__gt=0)
 
 
-def has_false_or_misleading(qs: QuerySet[Article]) -> QuerySet[Article]:
-    """Articles with at least one counted sentence checked false or misleading."""
-    return qs.filter(false_or_misleading_exists())
-
-
-def _unchecked_sentence(article_ref: str = "pk") -> Exists:
-    return Exists(
-        counted_sentences().filter(
-            Q(fact_check__isnull=True) | Q(fact_check__status=Status.UNCHECKED),
-            article=OuterRef(article_ref),
-        )
-    )
-
-
-def unchecked_exists() -> Exists:
+def unchecked_exists() -> Q:
     """True for an article with a counted sentence still unchecked (row or no row)."""
-    return _unchecked_sentence()
+    return Q(counters__unchecked_count__gt=0)
 
 
-def has_unchecked(qs: QuerySet[Article]) -> QuerySet[Article]:
-    """Articles with at least one counted sentence still unchecked (row or no row)."""
-    return qs.filter(unchecked_exists())
+def open_exists() -> Q:
+    """True for an article with a counted sentence unchecked, to check or in progress."""
+    return Q(counters__open_count__gt=0)
 
 
-def has_open(qs: QuerySet[Article]) -> QuerySet[Article]:
-    """Articles with a counted sentence unchecked, to check or in progress."""
-    return qs.filter(_unchecked_sentence() | _has_counted_fact_check(status__in=OPEN_STATUSES))
-
-
-def pending_flags_exists() -> Exists:
+def pending_flags_exists() -> Q:
     """True for an article with at least one suggested (undecided) artifact flag."""
-    return Exists(
-        ArtifactFlag.objects.filter(article=OuterRef("pk"), state=ArtifactFlag.State.SUGGESTED)
-    )
+    return Q(counters__pending_flags__gt=0)
 
 
-def has_pending_flags(qs: QuerySet[Article]) -> QuerySet[Article]:
-    """Articles with at least one suggested (undecided) artifact flag."""
-    return qs.filter(pending_flags_exists())
-
-
-def assigned_to(qs: QuerySet[Article], user: Any) -> QuerySet[Article]:
-    """Articles with at least one sentence assigned to ``user`` (a user or a user id)."""
-    return qs.filter(Exists(FactCheck.objects.filter(article=OuterRef("pk"), assignee=user)))
-
-
-def in_state(qs: QuerySet[Article], state: str) -> QuerySet[Article]:
+def in_state_condition(state: str) -> Q:
     """Articles in workflow ``state``; articles without an ArticleReview row are new."""
     if state == State.NEW:
-        return qs.filter(Q(review__isnull=True) | Q(review__state=State.NEW))
-    return qs.filter(review__state=state)
+        return Q(review__isnull=True) | Q(review__state=State.NEW)
+    return Q(review__state=state)
+
+
+def assigned_to_condition(user: Any) -> Exists:
+    """True for an article with at least one sentence assigned to ``user`` (or a user id)."""
+    return Exists(FactCheck.objects.filter(article=OuterRef("pk"), assignee=user))
+
+
+class ReviewQuerySet(ArticleQuerySet):
+    """Articles with the review read-side as QuerySet methods: ``articles()`` gives one,
+    ``articles().in_state("new").has_unchecked().with_progress()``. Lives in annotations
+    (not on ``Article.objects``): newsroom does not know fact checks or counters."""
+
+    def with_progress(self) -> ReviewQuerySet:
+        return with_progress(self)
+
+    def with_live_progress(self) -> ReviewQuerySet:
+        return with_live_progress(self)
+
+    def has_false_or_misleading(self) -> ReviewQuerySet:
+        return self.filter(false_or_misleading_exists())
+
+    def has_unchecked(self) -> ReviewQuerySet:
+        return self.filter(unchecked_exists())
+
+    def has_open(self) -> ReviewQuerySet:
+        return self.filter(open_exists())
+
+    def has_pending_flags(self) -> ReviewQuerySet:
+        return self.filter(pending_flags_exists())
+
+    def assigned_to(self, user: Any) -> ReviewQuerySet:
+        return self.filter(assigned_to_condition(user))
+
+    def in_state(self, state: str) -> ReviewQuerySet:
+        return self.filter(in_state_condition(state))
+
+
+def articles(qs: QuerySet[Article] | None = None) -> ReviewQuerySet:
+    """All articles, or the articles of ``qs`` (its filters, ordering and related
+    selections kept), as a ``ReviewQuerySet``."""
+    if qs is None:
+        return ReviewQuerySet(model=Article)
+    clone = qs._chain()
+    clone.__class__ = ReviewQuerySet
+    return clone
 
 
 def open_fact_checks_assigned_to(user: Any) -> QuerySet[FactCheck]:
@@ -331,6 +373,7 @@ def article_counts(article: Article | int) -> Progress:
 
 
 def article_progress(article: Article | int) -> Progress:
-    """The whole roll-up of one article (workflow state, activity, assignees too), in one query."""
+    """The whole roll-up of one article (workflow state, activity, assignees too), in one
+    query, computed from its rows (what the review guard decides on, never a stored count)."""
     pk = article if isinstance(article, int) else article.pk
-    return Progress.of(with_progress(Article.objects.filter(pk=pk)).get())
+    return Progress.of(with_live_progress(Article.objects.filter(pk=pk)).get())

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from annotations import counters
 from annotations.history import (
     CLAIM_FIELDS,
     EVIDENCE_FIELDS,
@@ -197,6 +198,7 @@ def _write_fact_check(fact_check: FactCheck, user: Any, reason: str | None = Non
     fact_check.version += 1
     fact_check.updated_by = user
     _save(fact_check, user, reason)
+    counters.refresh([fact_check.article_id])  # the article's stored roll-up, same transaction
     return fact_check
 
 

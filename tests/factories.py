@@ -44,6 +44,7 @@ def article_with_sentences(n: int = 5, **fields):
     Fast and independent of the importer (for roll-up and list tests): sentence ``i`` is
     ``"Sentence i is here."``; returns the article with ``sentence_list`` in order.
     """
+    from annotations import counters
     from newsroom.models import Block, Sentence
 
     head = "Headline\n\n"
@@ -64,6 +65,7 @@ def article_with_sentences(n: int = 5, **fields):
         )
         offset += len(text) + 1
     article.sentence_list = Sentence.objects.bulk_create(sentences)
+    counters.refresh([article.pk])  # as the importer does for the rows it writes
     return article
 
 
@@ -97,9 +99,13 @@ def imported_article(text: str, **fields: object) -> Article:
 
 
 def fact_check(sentence, status: str, assignee=None):
-    """A FactCheck row for ``sentence`` with ``status`` (and an assignee), written directly."""
+    """A FactCheck row for ``sentence`` with ``status`` (and an assignee), written directly
+    (the article's stored counters refreshed, as a service would)."""
+    from annotations import counters
     from annotations.models import FactCheck
 
-    return FactCheck.objects.create(
+    row = FactCheck.objects.create(
         sentence=sentence, article_id=sentence.article_id, status=status, assignee=assignee
     )
+    counters.refresh([sentence.article_id])  # as the services do
+    return row

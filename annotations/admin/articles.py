@@ -25,6 +25,7 @@ from annotations.models import (
     ArticleReview,
     ArtifactFlag,
 )
+from annotations.paging import CappedPaginator
 from newsroom.admin_input import SafeInputAdmin
 from newsroom.models import Article, Sentence
 
@@ -58,6 +59,9 @@ class ArticleAdmin(ArticleActions, SafeInputAdmin):
     list_per_page = 50
     # A filtered page shows "N results" without a second COUNT(*) over the whole table.
     show_full_result_count = False
+    # Counts stop at NEWSROOM_COUNT_CAP + 1 rows (``annotations.paging``): a filter that
+    # matches most of a million articles does not count them all.
+    paginator = CappedPaginator
     actions = (
         "send_to_review",
         "approve",
@@ -66,6 +70,11 @@ class ArticleAdmin(ArticleActions, SafeInputAdmin):
         "redetect_artifacts",
         "export_json",
         "export_csv",
+        "redetect_artifacts_job",
+        "export_json_job",
+        "export_csv_job",
+        "export_claimreview_job",
+        "export_w3c_job",
     )
     inlines = (SentenceInline, ArtifactFlagInline)
     fieldsets = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import F
 from django.db.models.functions import Substr
 from django.forms.models import BaseInlineFormSet
-from django.utils.html import format_html, format_html_join
+from django.template.loader import render_to_string
 
 from annotations import rollups
 
@@ -14,18 +14,9 @@ FLAG_PERMISSION = "annotations.change_artifactflag"
 
 
 def progress_bar(progress: rollups.Progress) -> str:
-    """The coloured status segments of one article, numbers on hover (all escaped)."""
-    segments = format_html_join(
-        "",
-        '<span class="nr-seg-{} nr-w-{}" title="{} {}"></span>',
-        ((s.status, f"{s.percent:.0f}", s.count, s.label.lower()) for s in progress.segments),
-    )
-    return format_html(
-        '<div class="nr-progress" role="img" title="{}" aria-label="{}">{}</div>',
-        progress.summary,
-        progress.summary,
-        segments,
-    )
+    """The coloured status segments of one article, numbers on hover (all escaped): the
+    list's and the dashboard's template, ``annotations/_progress_bar.html``."""
+    return render_to_string("annotations/_progress_bar.html", {"progress": progress})
 
 
 def sentence_text_expression(prefix: str = "") -> Substr:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import transaction
 
-from annotations import services
+from annotations import counters, services
 from annotations.admin.common import (
     sentence_text_expression,
 )
@@ -58,5 +59,7 @@ class FactCheckAdmin(ServiceWriteAdmin):
 
     def delete_model(self, request, obj):
         services.require_not_approved(obj.article_id)
-        obj._history_user = request.user
-        obj.delete()
+        with transaction.atomic():
+            obj._history_user = request.user
+            obj.delete()
+            counters.refresh([obj.article_id])

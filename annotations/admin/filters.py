@@ -27,17 +27,13 @@ class WorkflowStateFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in ArticleReview.State.values:
-            return rollups.in_state(queryset, self.value())
+            return queryset.filter(rollups.in_state_condition(self.value()))
         return queryset
 
 
 class _YesFilter(admin.SimpleListFilter):
-    """A yes/no filter backed by a rollups ``Exists`` condition.
-
-    Filtering by the ``Exists`` itself (a semi-join, one index seek per article) rather
-    than ``pk IN (subquery)``: the IN list would be the matching articles of the whole
-    table, built before the page's LIMIT (SQLite materialises it on every request).
-    """
+    """A yes/no filter backed by a rollups condition on the stored counters (an indexed
+    column of ``ArticleCounters``)."""
 
     condition: Any = None
 
@@ -81,7 +77,7 @@ class AssignedToFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
-            return rollups.assigned_to(queryset, int(self.value()))
+            return queryset.filter(rollups.assigned_to_condition(int(self.value())))
         return queryset
 
 

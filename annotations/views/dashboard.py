@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, QuerySet, Value
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models.functions import Substr
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from annotations import review, rollups
+from annotations.forms import ArticleFilterForm
 from annotations.models import ArticleReview, FactCheck
+from annotations.paging import CappedPaginator, capped_counts, count_cap
 from newsroom.models import Article
 
 PAGE_SIZE = 25
@@ -25,29 +25,19 @@ RECENT_SIZE = 15
 LIST_BASE = Article.objects.select_related("source", "review__changed_by").defer("raw_text")
 
 
-class ArticleFilterForm(forms.Form):
-    # Bounded: a LIKE pattern of 50,000+ characters is a 500 on SQLite ("pattern too complex").
-    q = forms.CharField(required=False, label="Search", max_length=2000)
-    state = forms.ChoiceField(
-        required=False, choices=[("", "Any state"), *ArticleReview.State.choices]
-    )
-    false = forms.BooleanField(required=False, label="Has false/misleading")
-    unchecked = forms.BooleanField(required=False, label="Unchecked remaining")
-    mine = forms.BooleanField(required=False, label="Assigned to me")
-
-
 def filter_articles(qs: QuerySet[Article], data: dict, user) -> QuerySet[Article]:
     """Apply the list's filters (cleaned ArticleFilterForm data) to ``qs``."""
+    qs = rollups.articles(qs)
     if data.get("q"):
         qs = qs.search(data["q"])
     if data.get("state"):
-        qs = rollups.in_state(qs, data["state"])
+        qs = qs.in_state(data["state"])
     if data.get("false"):
-        qs = rollups.has_false_or_misleading(qs)
+        qs = qs.has_false_or_misleading()
     if data.get("unchecked"):
-        qs = rollups.has_unchecked(qs)
+        qs = qs.has_unchecked()
     if data.get("mine"):
-        qs = rollups.assigned_to(qs, user)
+        qs = qs.assigned_to(user)
     return qs
 
 
@@ -87,7 +77,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     form = ArticleFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     articles = filter_articles(Article.objects.all(), data, request.user)
-    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = _with_progress_objects(
         rollups.page_with_progress(page.object_list, LIST_BASE.all()), request.user
     )
@@ -98,6 +88,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "queue": my_queue(request.user),
+        "count_cap": count_cap(),
         "states": ArticleReview.State.choices,
     }
     return render(request, "annotations/article_list.html", context)
@@ -106,19 +97,21 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Articles by workflow state, what is waiting for me, recently changed sentences."""
-    by_state = dict(
-        Article.objects.annotate(ws=Coalesce("review__state", Value(ArticleReview.State.NEW)))
-        .order_by()
-        .values_list("ws")
-        .annotate(n=Count("pk"))
+    # Per state, each count capped (``paging``; one query) and read from the review's
+    # state index alone; "new" is also every article without a review row.
+    cap = count_cap()
+    choices = ArticleReview.State.choices
+    counts = capped_counts(
+        [ArticleReview.objects.filter(state=value) for value, _ in choices]
+        + [Article.objects.filter(review__isnull=True)],
+        cap,
     )
-    states = [
-        (value, label, by_state.get(value, 0)) for value, label in ArticleReview.State.choices
-    ]
+    counts[0] = min(counts[0] + counts.pop(), cap + 1)  # State.NEW is the first choice
+    states = [(value, label, n) for (value, label), n in zip(choices, counts, strict=True)]
     editor = request.user.has_perm(review.APPROVE_PERMISSION)
     waiting = Article.objects.all()
     if editor:
-        waiting = rollups.in_state(waiting, ArticleReview.State.IN_REVIEW)
+        waiting = rollups.articles(waiting).in_state(ArticleReview.State.IN_REVIEW)
     else:
         waiting = waiting.filter(
             Exists(
@@ -139,7 +132,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .filter(article_pk__isnull=False)  # the sentence still exists
         .order_by("-history_date", "-history_id")[:RECENT_SIZE]
     )
-    context = {"states": states, "waiting": waiting, "editor": editor, "recent": recent}
+    context = {
+        "states": states,
+        "count_cap": cap,
+        "waiting": waiting,
+        "editor": editor,
+        "recent": recent,
+    }
     return render(request, "annotations/dashboard.html", context)
 
 
