@@ -194,7 +194,7 @@ def _record(flag: ArtifactFlag, user, state: str, previous: str) -> None:
     flag.state = state
     flag.decided_by = user
     flag.decided_at = timezone.now()
-    flag._history_user = user
+    flag._history_user = user  # type: ignore[attr-defined]  # simple_history
     flag.version += 1
 
 
@@ -317,7 +317,7 @@ def add_flag(*, article: Article, start: int, end: int, kind: str, user) -> Arti
             merged[other.pk] = other
             start, end = min(start, other.start), max(end, other.end)
     for other in merged.values():
-        other._history_user = user
+        other._history_user = user  # type: ignore[attr-defined]  # simple_history
         other.delete()  # one by one: each deletion gets its history row
     reason = "Flagged by an editor"
     if merged:
@@ -336,7 +336,7 @@ def add_flag(*, article: Article, start: int, end: int, kind: str, user) -> Arti
         decided_by=user,
         decided_at=timezone.now(),
     )
-    flag._history_user = user
+    flag._history_user = user  # type: ignore[attr-defined]  # simple_history
     flag.save()
     counters.refresh([article.pk])
     return flag
@@ -424,7 +424,7 @@ def redetect_flags(*, article: Article, user=None) -> RedetectResult:
             flag.reason, flag.confidence = reason, finding.confidence
             refreshed.append(flag)
     for flag in stale:
-        flag._history_user = user
+        flag._history_user = user  # type: ignore[attr-defined]  # simple_history
         flag.delete()  # one by one: each deletion gets its history row
     if refreshed:
         bulk_update_with_history(
@@ -497,7 +497,7 @@ class FlagGroup:
         return self.pending + self.confirmed + self.dismissed
 
 
-_STATE_ATTR = {
+_STATE_ATTR: dict[str, str] = {
     State.SUGGESTED: "pending",
     State.CONFIRMED: "confirmed",
     State.DISMISSED: "dismissed",
@@ -585,7 +585,7 @@ class PartFlagPanel(FlagPanel):
 def with_flag_text(article: Article, flags: list[ArtifactFlag]) -> list[ArtifactFlag]:
     for flag in flags:
         flag.article = article  # ``flag.text`` without a query per flag
-        flag.shown_text = shown_text(flag.text)
+        flag.shown_text = shown_text(flag.text)  # type: ignore[attr-defined]
     return flags
 
 
@@ -604,8 +604,8 @@ def part_flags(article: Article, *, start: int, end: int) -> FlagPanel:
     panel = PartFlagPanel(flags)
     groups = {group.kind: group for group in panel.groups}
     labels = dict(panel.kind_choices)
-    for group in groups.values():
-        group.pending = group.confirmed = group.dismissed = group.confident_pending = 0
+    for existing in groups.values():
+        existing.pending = existing.confirmed = existing.dismissed = existing.confident_pending = 0
     for kind, state, n, sure in _counts(article.artifact_flags.all()):
         group = groups.get(kind)
         if group is None:

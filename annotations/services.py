@@ -159,7 +159,7 @@ def _version_values(model: type[Model], pk: int, version: int, fields: tuple[str
     """The values ``fields`` had at ``version`` of row ``pk``, from its history (None if
     that version left no history row)."""
     record = (
-        model.history.filter(id=pk, version=version)
+        model.history.filter(id=pk, version=version)  # type: ignore[attr-defined]
         .order_by("-history_date", "-history_id")
         .first()
     )
@@ -425,7 +425,7 @@ def delete_claim(*, claim: Claim, user: Any, expected_version: int) -> None:
     current = _locked_claim(claim, user, expected_version)
     if current.version != expected_version:
         raise StaleVersion(current, expected_version, current.version)
-    current._history_user = user
+    current._history_user = user  # type: ignore[attr-defined]  # simple_history
     current.delete()
 
 
@@ -503,7 +503,7 @@ def delete_evidence(*, evidence: Evidence, user: Any, expected_version: int) -> 
     current = _locked_evidence(evidence, user, expected_version)
     if current.version != expected_version:
         raise StaleVersion(current, expected_version, current.version)
-    current._history_user = user
+    current._history_user = user  # type: ignore[attr-defined]  # simple_history
     current.delete()
 
 

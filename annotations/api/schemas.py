@@ -4,19 +4,26 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ninja import Schema
 from pydantic import Field
 
 from annotations.models import ArticleReview, ArtifactFlag, Claim, Evidence, FactCheck
 
-Status = StrEnum("Status", {s.name: s.value for s in FactCheck.Status})
-WorkflowState = StrEnum("WorkflowState", {s.name: s.value for s in ArticleReview.State})
-ClaimType = StrEnum("ClaimType", {s.name: s.value for s in Claim.Type})
-Stance = StrEnum("Stance", {s.name: s.value for s in Evidence.Stance})
+if TYPE_CHECKING:  # mypy cannot read a functional enum's members: the same choices
+    Status = FactCheck.Status
+    WorkflowState = ArticleReview.State
+    ClaimType = Claim.Type
+    Stance = Evidence.Stance
+    FlagState = ArtifactFlag.State
+else:
+    Status = StrEnum("Status", {s.name: s.value for s in FactCheck.Status})
+    WorkflowState = StrEnum("WorkflowState", {s.name: s.value for s in ArticleReview.State})
+    ClaimType = StrEnum("ClaimType", {s.name: s.value for s in Claim.Type})
+    Stance = StrEnum("Stance", {s.name: s.value for s in Evidence.Stance})
+    FlagState = StrEnum("FlagState", {s.name: s.value for s in ArtifactFlag.State})
 Decision = Literal["confirmed", "dismissed"]
-FlagState = StrEnum("FlagState", {s.name: s.value for s in ArtifactFlag.State})
 
 
 class Error(Schema):

@@ -9,7 +9,7 @@ from annotations.api.api import api
 patterns, app_name, namespace = api.urls
 for pattern in patterns:
     # LoginRequiredMiddleware would send a token client to the login page.
-    pattern.callback.login_required = False
+    pattern.callback.login_required = False  # type: ignore[union-attr]
 
 app_name = "api"
 urlpatterns = patterns

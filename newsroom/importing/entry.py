@@ -5,9 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO
-
-from django.contrib.auth.base_user import AbstractBaseUser
+from typing import IO, TYPE_CHECKING
 
 from newsroom.limits import configured as configured_limits
 from newsroom.readers import (
@@ -27,11 +25,14 @@ from .planner import batches
 from .results import ImportResult, ImportSummary, Status
 from .writer import Writer
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 logger = logging.getLogger(__name__)
 
 
 def import_record(
-    record: Record, *, user: AbstractBaseUser | None = None, dry_run: bool = False
+    record: Record, *, user: User | None = None, dry_run: bool = False
 ) -> ImportResult:
     """Analyse and save one record in its own transaction; never raises for bad input.
 
@@ -47,7 +48,7 @@ def import_record(
 def import_items(
     items: Iterable[Item],
     *,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     dry_run: bool = False,
     progress: Callable[[ImportResult], None] | None = None,
     keep_results: bool = False,
@@ -98,7 +99,7 @@ def _write_batch(
 def import_paths(
     paths: Iterable[str | Path],
     *,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     dry_run: bool = False,
     format: str | None = None,
     progress: Callable[[ImportResult], None] | None = None,
@@ -114,7 +115,7 @@ def import_stream(
     *,
     origin: str,
     format: str,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     dry_run: bool = False,
     progress: Callable[[ImportResult], None] | None = None,
     keep_results: bool = False,
@@ -144,7 +145,7 @@ def import_upload(
     text: str = "",
     title: str = "",
     source: str = "",
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     dry_run: bool = False,
 ) -> list[tuple[str, ImportSummary]]:
     """Import uploaded files (format from each name's extension) and/or pasted text.

@@ -35,11 +35,11 @@ def insert_rows(
     """
     qn = connection.ops.quote_name
     meta = model._meta
-    columns = ", ".join(qn(meta.get_field(name).column) for name in fields)
+    columns = ", ".join(qn(meta.get_field(name).column) for name in fields)  # type: ignore[union-attr, arg-type]
     one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     # Table and column names from the model, quoted; every value is a parameter.
     head = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES "  # noqa: S608
-    tail = f" RETURNING {qn(meta.pk.column)}" if returning else ""
+    tail = f" RETURNING {qn(meta.pk.column)}" if returning else ""  # type: ignore[arg-type]
     ids: list[int] = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH_SIZE):

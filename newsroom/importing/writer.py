@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 from contextlib import nullcontext
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,6 +22,9 @@ from .planner import Pending, plan_batch
 from .results import ImportResult, Status, printable
 from .rows import ARTICLE_BATCH_SIZE, insert_layout
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 logger = logging.getLogger(__name__)
 
 
@@ -34,7 +37,7 @@ class Writer:
     Sources are looked up once per run.
     """
 
-    def __init__(self, *, user: AbstractBaseUser | None, dry_run: bool) -> None:
+    def __init__(self, *, user: User | None, dry_run: bool) -> None:
         self.user = user
         self.dry_run = dry_run
         self.tz = settings.TIME_ZONE
@@ -81,7 +84,7 @@ class Writer:
                         existing[digest] = result.article
             for i, record, analysis, digest in revisions:  # in input order, one by one
                 found = existing.get(digest)
-                target = known.get(identities[i])
+                target = known.get(identities[i])  # type: ignore[arg-type]  # a revision has one
                 if found is not None:  # an earlier record of the batch had this text
                     results[i] = ImportResult(
                         Status.DUPLICATE, record.location, analysis.title, found
@@ -94,7 +97,7 @@ class Writer:
                 results[i] = result
                 if result.article is not None:
                     existing[digest] = result.article
-                    known[identities[i]] = result.article
+                    known[identities[i]] = result.article  # type: ignore[index]
         return results  # type: ignore[return-value]
 
     def _save_all(self, items: list[Pending]) -> list[ImportResult]:
@@ -283,7 +286,7 @@ class Writer:
         return source, source
 
 
-def _retire(article: Article, *, user: AbstractBaseUser | None) -> ArticleRevision:
+def _retire(article: Article, *, user: User | None) -> ArticleRevision:
     """Keep ``article``'s current text and offsets as an ArticleRevision and move its
     blocks and sentences out of the way (positions + RETIRED_POSITION)."""
     blocks = list(article.blocks.order_by("position").values_list("id", "role", "start", "end"))
@@ -302,7 +305,7 @@ def _retire(article: Article, *, user: AbstractBaseUser | None) -> ArticleRevisi
         content_hash=article.content_hash,
         blocks=[[role, start, end] for _, role, start, end in blocks],
         sentences=[[start, end, position_of[block], pk] for pk, block, start, end in sentences],
-        imported_at=article.imported_at if first else article.revised_at,
+        imported_at=article.imported_at if first else article.revised_at,  # type: ignore[misc]
         imported_by_id=article.imported_by_id if first else article.revised_by_id,
         origin_name=article.origin_name,
         superseded_by=user,

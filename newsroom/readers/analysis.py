@@ -13,6 +13,7 @@ import re
 import signal
 import threading
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from typing import Any
@@ -160,16 +161,18 @@ def analyse_many(
     # The artifacts of the whole batch in one call: the learned layer's fixed cost per
     # call is paid once per batch (the same findings as one ``detect`` per record).
     done = [(i, a) for i, a in enumerate(results) if isinstance(a, Analysis)]
+    found: Sequence[Sequence[Finding] | str]
     try:
         found = artifacts.detect_many([(a.text, a.layout) for _, a in done])
     except Exception:  # one bad text must not fail the batch: detect one by one
         logger.info("detecting a batch failed; detecting record by record", exc_info=True)
-        found = []
+        by_record: list[Sequence[Finding] | str] = []
         for _, a in done:
             try:
-                found.append(artifacts.detect(a.text, a.layout))
+                by_record.append(artifacts.detect(a.text, a.layout))
             except Exception as exc:
-                found.append(f"cannot be analysed ({type(exc).__name__}: {exc})")
+                by_record.append(f"cannot be analysed ({type(exc).__name__}: {exc})")
+        found = by_record
     for (i, analysis), findings in zip(done, found, strict=True):
         results[i] = (
             findings if isinstance(findings, str) else replace(analysis, findings=list(findings))

@@ -58,7 +58,7 @@ def _read_jsonl(
     stream: IO[bytes], *, origin: str, limits: Limits
 ) -> Iterator[Record | RecordError]:
     head = stream.read(4)
-    lines: Iterator[bytes] | Iterator[str]
+    lines: Iterator[bytes | str]
     if head.startswith(
         (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
     ):

@@ -64,7 +64,7 @@ def suggest_claimant(sentence: str) -> str | None:
             name = _clean(match.group(1))
             if name:
                 return name
-    match = _ACCORDING_TO.search(sentence)
-    if match:
-        return match.group(1).strip() or None
+    according = _ACCORDING_TO.search(sentence)
+    if according:
+        return according.group(1).strip() or None
     return None

@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from newsroom.text.spans import BlockRole, Finding
 
@@ -255,7 +256,7 @@ def line_rows(doc: Document, findings: Sequence[Finding]) -> list[LineRow]:
     punct = np.where(letters > 1, length - letters - digits - spaces, length - digits - spaces)
     line_words = [line.words for line in content]
     prose_f = np.array(prose, dtype=np.float64)
-    r = np.arange(n, dtype=np.float64)
+    position = np.arange(n, dtype=np.float64)
     # Prose lines before each line (exclusive) and the distance to the nearest prose line.
     cum_prose = np.cumsum(prose_f) - prose_f
     total_prose = len(prose_ranks)
@@ -284,10 +285,10 @@ def line_rows(doc: Document, findings: Sequence[Finding]) -> list[LineRow]:
     text_length = len(doc.text) or 1
     longer_words = {w for w in document_frequency if len(w) >= 4}
     repeated = {w for w in longer_words if document_frequency[w] > 1}
-    columns = [
-        r / (n - 1) if n > 1 else np.zeros(n),
-        np.minimum(r, 30),
-        np.minimum(n - 1 - r, 30),
+    columns: list[Any] = [
+        position / (n - 1) if n > 1 else np.zeros(n),
+        np.minimum(position, 30),
+        np.minimum(n - 1 - position, 30),
         np.full(n, log1p(n)),
         np.full(n, log1p(len(doc.text))),
         [log1p(x) for x in map(len, texts)],
@@ -457,18 +458,18 @@ def _findings_by_line(
             if content[r].end > finding.start:
                 hits[r].append(finding)
             r += 1
-    out = []
+    out: list[tuple[list[Finding], list[Finding], str, float, float]] = []
     for line, found in zip(content, hits, strict=True):
         if not found:
             out.append(([], [], "", 0.0, 0.0))
             continue
         length = line.end - line.start
-        covered = Counter()
+        covered: Counter[str] = Counter()
         whole: list[Finding] = []
         inline: list[Finding] = []
         for finding in found:
             share = (min(finding.end, line.end) - max(finding.start, line.start)) / length
-            covered[finding.kind] += share
+            covered[finding.kind] += share  # type: ignore[assignment]  # float shares
             (whole if share >= 0.5 else inline).append(finding)
         kind, _ = covered.most_common(1)[0]
         cover = min(1.0, sum(covered.values()))

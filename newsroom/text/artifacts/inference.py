@@ -109,8 +109,8 @@ class Forest:
         width = max((len(t) for t in tables), default=0)
         # One row per categorical split; codes past a table's end never occur.
         self.cat_table = np.zeros((max(len(tables), 1), max(width, 1)), dtype=bool)
-        for i, table in enumerate(tables):
-            self.cat_table[i, : len(table)] = table
+        for row, table in enumerate(tables):
+            self.cat_table[row, : len(table)] = table
 
     def _prepared(self, matrix: np.ndarray) -> np.ndarray:
         """``matrix`` in the predictors' column order, categorical values as codes."""

@@ -307,7 +307,8 @@ def embedded_social(doc: Document) -> Iterator[Finding]:
         if not _TWEET_SIGN_RE.search(text):
             continue
         # Walk up over the post's own lines: short, unfinished or linked lines.
-        prev: Line | None = line
+        prev: Line | None
+        prev = line
         for _ in range(4):
             prev = doc.neighbour(prev.index, -1)
             if prev is None or prev.index in taken:

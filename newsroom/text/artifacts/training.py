@@ -557,7 +557,9 @@ def span_counts(example: Example, findings: Iterable[Finding]) -> dict[str, Coun
 
 def spans_counts(gold: Sequence[dict], findings: Iterable[Finding]) -> dict[str, Counter[str]]:
     """:func:`span_counts` of gold spans (``kind``, ``start``, ``end``) and findings."""
-    pred = [{"kind": f.kind, "start": f.start, "end": f.end} for f in findings]
+    pred: list[dict[str, Any]] = [
+        {"kind": f.kind, "start": f.start, "end": f.end} for f in findings
+    ]
     out: dict[str, Counter[str]] = defaultdict(Counter)
     for kind in KINDS:
         g = [a for a in gold if a["kind"] == kind]
@@ -615,7 +617,7 @@ def summarise(results: Sequence[tuple[Example, list[Finding]]]) -> dict[str, Any
             for name, c in sorted(per_extractor.items())
         }
     if n_dev:
-        block = Counter()
+        block: Counter[str] = Counter()
         for kind in KINDS:
             if kind not in CHARACTER_LEVEL:
                 block.update(dev[kind])
@@ -722,7 +724,7 @@ def tune(cv: CrossValidation) -> tuple[float, float, float, dict[str, Any]]:
     ``add`` and ``keep`` on a grid with repeats kept as the rules found them, then the
     repeat threshold given those two.
     """
-    best = (-1.0, 0.5, 0.1, 0.0, {})
+    best: tuple[float, float, float, float, dict[str, Any]] = (-1.0, 0.5, 0.1, 0.0, {})
     for add in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7):
         for keep in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3):
             summary = summarise(cv.findings(add, keep))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import cast
 
 from ..document import Document, Line
 from .tables import PHRASES, REPORTED_RE, SHORT_LINE, Phrase
@@ -21,7 +22,7 @@ def phrase_for(doc: Document, line: Line) -> Phrase | None:
     """
     cache = doc.phrases
     if line.index in cache:
-        return cache[line.index]
+        return cast("Phrase | None", cache[line.index])
     found = None
     words = line.words
     if not line.blank and words <= _MAX_WORDS:
