@@ -1,6 +1,8 @@
 """The Article admin's actions: workflow moves through the ``review`` services (with a
 reason form where one is required), re-detection, and the two exports, which are
-``annotations.exports`` streamed from here."""
+``annotations.exports`` streamed from here. For many articles, re-detection and every
+export format also run as background jobs (``annotations.tasks``): the action starts the
+job and links its page."""
 
 from __future__ import annotations
 
@@ -8,12 +10,50 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
 
-from annotations import review, rollups
+from annotations import review, rollups, tasks
 from annotations.admin.common import (
     FLAG_PERMISSION,
 )
 from newsroom.models import Article
+
+# Background jobs are for editors (and administrators): the role that may change articles.
+JOB_PERMISSION = "newsroom.change_article"
+EXPORT_LABELS = {"json": "lossless JSON", "csv": "CSV", "claimreview": "ClaimReview", "w3c": "W3C"}
+
+
+def _job_started(modeladmin, request, job, what: str) -> None:
+    modeladmin.message_user(
+        request,
+        format_html(
+            '{} started as job #{}: <a href="{}">follow it here</a>.',
+            what,
+            job.pk,
+            job.get_absolute_url(),
+        ),
+        messages.SUCCESS,
+    )
+
+
+def _export_job_action(name: str):
+    """The admin action that exports the selected articles in format ``name`` as a job."""
+
+    @admin.action(
+        description=f"Export selected articles ({EXPORT_LABELS[name]}, background job)",
+        permissions=["job"],
+    )
+    def action(modeladmin, request, queryset):
+        job = tasks.start_export(
+            format=name,
+            article_ids=list(queryset.order_by("pk").values_list("pk", flat=True)),
+            user=request.user,
+            base_url=request.build_absolute_uri("/"),
+        )
+        _job_started(modeladmin, request, job, f"The {EXPORT_LABELS[name]} export")
+
+    action.__name__ = f"export_{name}_job"
+    return action
 
 
 class ArticleActions:
@@ -32,6 +72,12 @@ class ArticleActions:
 
     def has_flag_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(FLAG_PERMISSION)
+
+    def has_job_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(JOB_PERMISSION)
+
+    def has_redetect_job_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perms([JOB_PERMISSION, FLAG_PERMISSION])
 
     # Actions
 
@@ -184,3 +230,18 @@ class ArticleActions:
 
         articles = Article.objects.filter(pk__in=queryset.values("pk"))
         return streaming_response(request, "csv", articles, filename="sentences.csv")
+
+    @admin.action(
+        description="Re-run artifact detection (background job)", permissions=["redetect_job"]
+    )
+    def redetect_artifacts_job(self, request, queryset):
+        job = tasks.start_redetection(
+            article_ids=list(queryset.order_by("pk").values_list("pk", flat=True)),
+            user=request.user,
+        )
+        _job_started(self, request, job, "Re-detection")
+
+    export_json_job = _export_job_action("json")
+    export_csv_job = _export_job_action("csv")
+    export_claimreview_job = _export_job_action("claimreview")
+    export_w3c_job = _export_job_action("w3c")

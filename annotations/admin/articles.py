@@ -70,6 +70,11 @@ class ArticleAdmin(ArticleActions, SafeInputAdmin):
         "redetect_artifacts",
         "export_json",
         "export_csv",
+        "redetect_artifacts_job",
+        "export_json_job",
+        "export_csv_job",
+        "export_claimreview_job",
+        "export_w3c_job",
     )
     inlines = (SentenceInline, ArtifactFlagInline)
     fieldsets = (
