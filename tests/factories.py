@@ -98,14 +98,84 @@ def imported_article(text: str, **fields: object) -> Article:
     return result.article
 
 
-def fact_check(sentence, status: str, assignee=None):
-    """A FactCheck row for ``sentence`` with ``status`` (and an assignee), written directly
-    (the article's stored counters refreshed, as a service would)."""
-    from annotations import counters
-    from annotations.models import FactCheck
+# --- The editorial models --------------------------------------------------------------------
+# Rows written directly, not through the services (no version checks, no workflow guard),
+# for tests that need a given state. Fact checks, flags and reviews refresh the article's
+# stored counters (``annotations.counters``) after they are written, as the services do.
 
-    row = FactCheck.objects.create(
-        sentence=sentence, article_id=sentence.article_id, status=status, assignee=assignee
-    )
-    counters.refresh([sentence.article_id])  # as the services do
-    return row
+
+def _a_sentence():
+    return article_with_sentences(1).sentence_list[0]
+
+
+class _KeepsCounters(factory.django.DjangoModelFactory):
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from annotations import counters
+
+        row = super()._create(model_class, *args, **kwargs)
+        counters.refresh([row.article_id])
+        return row
+
+
+class FactCheckFactory(_KeepsCounters):
+    """``FactCheckFactory(sentence=s, status=...)``; without a sentence, a new one-sentence
+    article's."""
+
+    class Meta:
+        model = "annotations.FactCheck"
+
+    sentence = factory.LazyFunction(_a_sentence)
+    article_id = factory.LazyAttribute(lambda o: o.sentence.article_id)
+    status = "unchecked"
+
+
+class ArtifactFlagFactory(_KeepsCounters):
+    """A detector suggestion over ``article``'s first 8 characters unless told otherwise."""
+
+    class Meta:
+        model = "annotations.ArtifactFlag"
+
+    article = factory.SubFactory(ArticleFactory)
+    kind = "advert"
+    start = 0
+    end = 8
+
+
+class ArticleReviewFactory(_KeepsCounters):
+    """``article``'s workflow row, in review unless ``state`` is given."""
+
+    class Meta:
+        model = "annotations.ArticleReview"
+
+    article = factory.SubFactory(ArticleFactory)
+    state = "in_review"
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    """A claim over the whole ``sentence`` (its text as the quote) unless told otherwise."""
+
+    class Meta:
+        model = "annotations.Claim"
+
+    sentence = factory.LazyFunction(_a_sentence)
+    article = factory.LazyAttribute(lambda o: o.sentence.article)
+    start = factory.LazyAttribute(lambda o: o.sentence.start)
+    end = factory.LazyAttribute(lambda o: o.sentence.end)
+    quote = factory.LazyAttribute(lambda o: o.article.raw_text[o.start : o.end])
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "annotations.Evidence"
+
+    fact_check = factory.SubFactory(FactCheckFactory)
+    url = factory.Sequence(lambda n: f"https://example.org/evidence/{n}")
+
+
+def fact_check(sentence, status: str, assignee=None):
+    """A FactCheck row for ``sentence`` with ``status`` (and an assignee)."""
+    return FactCheckFactory(sentence=sentence, status=status, assignee=assignee)

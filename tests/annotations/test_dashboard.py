@@ -5,8 +5,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from annotations.models import ArticleReview, ArtifactFlag, FactCheck
-from tests.factories import SourceFactory, article_with_sentences
+from annotations.models import ArticleReview, FactCheck
+from tests.factories import (
+    ArticleReviewFactory,
+    ArtifactFlagFactory,
+    SourceFactory,
+    article_with_sentences,
+)
 from tests.factories import fact_check as check
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +63,7 @@ def test_workflow_buttons_follow_permissions(viewer_client, checker_client, edit
     review_url = reverse("annotations:article-review", args=[article.pk])
     assert review_url not in viewer_client.get(LIST).content.decode()
     assert 'value="send"' in checker_client.get(LIST).content.decode()
-    ArticleReview.objects.create(article=article, state=State.IN_REVIEW)
+    ArticleReviewFactory(article=article)
     assert 'value="approve"' not in checker_client.get(LIST).content.decode()
     editor_html = editor_client.get(LIST).content.decode()
     assert 'value="approve"' in editor_html
@@ -84,7 +89,7 @@ def test_search_filters_and_pagination(checker_client, fact_checker):
     check(false.sentence_list[1], S.ACCURATE)
     clean = article_with_sentences(1, title="Weather report", url="https://x.test/weather")
     check(clean.sentence_list[0], S.ACCURATE)
-    ArticleReview.objects.create(article=clean, state=State.APPROVED)
+    ArticleReviewFactory(article=clean, state=State.APPROVED)
     open_ = article_with_sentences(1, title="Open one")
 
     def get(**params):
@@ -116,9 +121,7 @@ def test_my_queue_lists_open_assigned_sentences(checker_client, fact_checker, ed
     check(s[1], S.ACCURATE, assignee=fact_checker)
     check(s[2], S.IN_PROGRESS, assignee=editor)
     check(s[3], S.UNCHECKED, assignee=fact_checker)
-    ArtifactFlag.objects.create(
-        article=article, start=s[3].start, end=s[3].end, kind="advert", state="confirmed"
-    )
+    ArtifactFlagFactory(article=article, start=s[3].start, end=s[3].end, state="confirmed")
 
     response = checker_client.get(LIST)
 
@@ -137,9 +140,9 @@ def _populate(n, assignee):
         article = article_with_sentences(5, source=source)
         check(article.sentence_list[0], S.FALSE, assignee=assignee)
         check(article.sentence_list[1], S.IN_PROGRESS, assignee=assignee)
-        ArtifactFlag.objects.create(article=article, start=0, end=3, kind="dateline")
+        ArtifactFlagFactory(article=article, start=0, end=3, kind="dateline")
         if i % 2:
-            ArticleReview.objects.create(article=article, state=State.IN_REVIEW)
+            ArticleReviewFactory(article=article)
 
 
 @pytest.mark.parametrize("n", [3, 30])
@@ -168,9 +171,9 @@ def test_dashboard_counts_states_and_waiting_for_me(checker_client, editor_clien
     mine = article_with_sentences(2, title="Mine to check")
     check(mine.sentence_list[0], S.TO_CHECK, assignee=fact_checker)
     in_review = article_with_sentences(1, title="Waiting for an editor")
-    ArticleReview.objects.create(article=in_review, state=State.IN_REVIEW)
+    ArticleReviewFactory(article=in_review)
     approved = article_with_sentences(1, title="Approved one")
-    ArticleReview.objects.create(article=approved, state=State.APPROVED)
+    ArticleReviewFactory(article=approved, state=State.APPROVED)
 
     checker = checker_client.get(DASHBOARD)
     editor = editor_client.get(DASHBOARD)

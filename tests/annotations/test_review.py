@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from annotations import review
-from annotations.models import ArticleReview, ArtifactFlag, FactCheck
-from tests.factories import article_with_sentences
+from annotations.models import ArticleReview, FactCheck
+from tests.factories import ArtifactFlagFactory, FactCheckFactory, article_with_sentences
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ State = ArticleReview.State
 def checked_article(status=S.ACCURATE, n=2):
     article = article_with_sentences(n)
     for sentence in article.sentence_list:
-        FactCheck.objects.create(sentence=sentence, article=article, status=status)
+        FactCheckFactory(sentence=sentence, status=status)
     return article
 
 
@@ -80,11 +80,11 @@ def test_transitions_from_the_wrong_state_are_refused(editor):
 def test_guard_refuses_open_sentences_and_pending_flags(editor):
     article = article_with_sentences(4)
     s = article.sentence_list
-    FactCheck.objects.create(sentence=s[0], article=article, status=S.IN_PROGRESS)
-    FactCheck.objects.create(sentence=s[1], article=article, status=S.FALSE)
-    FactCheck.objects.create(sentence=s[2], article=article, status=S.ACCURATE)
+    FactCheckFactory(sentence=s[0], status=S.IN_PROGRESS)
+    FactCheckFactory(sentence=s[1], status=S.FALSE)
+    FactCheckFactory(sentence=s[2], status=S.ACCURATE)
     # s[3] has no FactCheck row: unchecked.
-    ArtifactFlag.objects.create(article=article, start=0, end=3, kind="dateline")
+    ArtifactFlagFactory(article=article, start=0, end=3, kind="dateline")
     review.send_to_review(article=article, user=editor)
 
     with pytest.raises(review.ReviewRefused) as refused:
@@ -100,10 +100,8 @@ def test_guard_refuses_open_sentences_and_pending_flags(editor):
 def test_sentences_inside_confirmed_artifacts_do_not_block_approval(editor):
     article = article_with_sentences(2)
     s0, s1 = article.sentence_list
-    FactCheck.objects.create(sentence=s0, article=article, status=S.ACCURATE)
-    ArtifactFlag.objects.create(
-        article=article, start=s1.start, end=s1.end, kind="advert", state="confirmed"
-    )
+    FactCheckFactory(sentence=s0, status=S.ACCURATE)
+    ArtifactFlagFactory(article=article, start=s1.start, end=s1.end, state="confirmed")
     review.send_to_review(article=article, user=editor)
 
     assert review.approve(article=article, user=editor).state == State.APPROVED

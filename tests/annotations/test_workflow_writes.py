@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from annotations import review, services
 from annotations.models import ArticleReview, Claim, Evidence, FactCheck
-from tests.factories import article_with_sentences
+from tests.factories import ArticleReviewFactory, ArtifactFlagFactory, article_with_sentences
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def sentence():
 
 def approved(article, editor):
     """``article`` in review then approved over the guard (its sentences are unchecked)."""
-    ArticleReview.objects.create(article=article, state=State.IN_REVIEW)
+    ArticleReviewFactory(article=article)
     review.approve(article=article, user=editor, override_reason="Checked by phone")
 
 
@@ -208,7 +208,7 @@ def test_fact_checker_cannot_reopen(checker_client, editor, sentence):
 
 
 def test_request_changes_needs_a_reason(editor, sentence):
-    ArticleReview.objects.create(article=sentence.article, state=State.IN_REVIEW)
+    ArticleReviewFactory(article=sentence.article)
     for reason in ("", "   "):
         with pytest.raises(review.ReviewRefused, match="reason is required"):
             review.request_changes(article=sentence.article, user=editor, reason=reason)
@@ -219,7 +219,7 @@ def test_latest_decision_shows_on_the_page_list_and_dashboard(
     editor_client, checker_client, fact_checker, editor, sentence
 ):
     article = sentence.article
-    ArticleReview.objects.create(article=article, state=State.IN_REVIEW)
+    ArticleReviewFactory(article=article)
     services.assign_sentence(
         sentence=sentence, assignee=fact_checker, user=editor, expected_version=0
     )
@@ -414,7 +414,7 @@ def test_override_on_a_new_article_is_refused_before_asking_a_reason(editor_clie
 def test_override_asks_a_reason_only_for_the_articles_it_can_approve(editor_client):
     new = article_with_sentences(1, title="New one")
     waiting = article_with_sentences(1, title="In review one")
-    ArticleReview.objects.create(article=waiting, state=State.IN_REVIEW)
+    ArticleReviewFactory(article=waiting)
     asked = admin_action(editor_client, "approve_with_override", [new, waiting])
     body = asked.content.decode()
     assert "Reason (required)" in body and "In review one" in body
@@ -428,7 +428,7 @@ def test_override_asks_a_reason_only_for_the_articles_it_can_approve(editor_clie
 
 def test_admin_request_changes_needs_a_reason(editor_client, editor):
     article = article_with_sentences(1, title="Back to you")
-    ArticleReview.objects.create(article=article, state=State.IN_REVIEW)
+    ArticleReviewFactory(article=article)
     empty = admin_action(editor_client, "request_changes", [article], apply="1", reason=" ")
     assert "Give a reason" in empty.content.decode()
     assert ArticleReview.objects.get().state == State.IN_REVIEW
@@ -451,11 +451,10 @@ def test_second_editor_deciding_a_flag_from_a_stale_page_gets_409(editor_client,
     from django.test import Client
 
     from annotations import flagging
-    from annotations.models import ArtifactFlag
     from annotations.roles import EDITOR
 
     article = article_with_sentences(2)
-    flag = ArtifactFlag.objects.create(article=article, kind="advert", start=0, end=8)
+    flag = ArtifactFlagFactory(article=article)
     other = Client()
     other.force_login(make_user(EDITOR, username="other_editor"))
     decide = url("flag-decide", flag.pk)
@@ -475,10 +474,9 @@ def test_second_editor_deciding_a_flag_from_a_stale_page_gets_409(editor_client,
 
 
 def test_flag_decisions_on_an_approved_article_are_refused(editor, editor_client):
-    from annotations.models import ArtifactFlag
 
     article = article_with_sentences(2)
-    flag = ArtifactFlag.objects.create(article=article, kind="advert", start=0, end=8)
+    flag = ArtifactFlagFactory(article=article)
     approved(article, editor)
     response = editor_client.post(url("flag-decide", flag.pk), {"state": "confirmed"}, **HX)
     assert response.status_code == 403
@@ -498,7 +496,7 @@ def test_article_page_shows_the_state_and_the_moves_the_role_allows(
     assert "data-workflow-badge>New<" in viewer and "data-move" not in viewer
     checker = checker_client.get(page).content.decode()
     assert 'data-move="send"' in checker and 'data-move="approve"' not in checker
-    ArticleReview.objects.create(article=article, state=State.IN_REVIEW)
+    ArticleReviewFactory(article=article)
     html = editor_client.get(page).content.decode()
     assert "data-workflow-badge>In review<" in html
     # The guard's reasons show before anyone commits; approve over it asks for a reason.
