@@ -4,17 +4,11 @@ is registered by annotations/admin.py.)"""
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Count, F, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from newsroom.admin_input import SEARCH_MAX_CHARS, SafeInputAdmin
-from newsroom.models import Block, Sentence, Source
-
-
-def _text_in_db() -> Substr:
-    """The span's text cut out of the article's raw text by the database."""
-    return Substr("article__raw_text", F("start") + 1, F("end") - F("start"))
+from newsroom.models import Block, Sentence, Source, span_text
 
 
 @admin.register(Source)
@@ -38,7 +32,7 @@ class _SpanAdmin(SafeInputAdmin):
     list_per_page = 100
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(span_text=_text_in_db())
+        return super().get_queryset(request).annotate(span_text=span_text())
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)

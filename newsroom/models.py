@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q
+from django.db.models.functions import Substr
 
 from newsroom.search import search_articles
 
@@ -163,6 +164,17 @@ class ArticleRevision(models.Model):
     def sentence_texts(self) -> list[str]:
         """The texts of this revision's sentences, in order."""
         return [self.raw_text[start:end] for start, end, *_ in self.sentences]
+
+
+def span_text(prefix: str = "") -> Substr:
+    """A span's text cut out of its article's raw text by the database, for ``annotate``:
+    the rows' ``start``/``end`` (0-based, end exclusive) and ``article__raw_text``, all
+    behind ``prefix`` (``"sentence__"`` from a fact check). The raw text is not loaded."""
+    return Substr(
+        f"{prefix}article__raw_text",
+        F(f"{prefix}start") + 1,
+        F(f"{prefix}end") - F(f"{prefix}start"),
+    )
 
 
 class Block(models.Model):

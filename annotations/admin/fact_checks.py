@@ -6,9 +6,6 @@ from django.contrib import admin
 from django.db import transaction
 
 from annotations import counters, services
-from annotations.admin.common import (
-    sentence_text_expression,
-)
 from annotations.admin.forms import (
     FactCheckAdminForm,
     ServiceWriteAdmin,
@@ -16,6 +13,7 @@ from annotations.admin.forms import (
 from annotations.models import (
     FactCheck,
 )
+from newsroom.models import span_text
 
 
 @admin.register(FactCheck)
@@ -48,7 +46,7 @@ class FactCheckAdmin(ServiceWriteAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(text=sentence_text_expression("sentence__"))
+        return super().get_queryset(request).annotate(text=span_text("sentence__"))
 
     def has_add_permission(self, request):
         return False  # fact-checks are created on the article page

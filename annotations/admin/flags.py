@@ -8,12 +8,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from annotations.admin import filters
 from annotations.admin.common import (
     FLAG_PERMISSION,
-    sentence_text_expression,
 )
 from annotations.models import (
     ArtifactFlag,
 )
 from newsroom.admin_input import SafeInputAdmin
+from newsroom.models import span_text
 
 
 @admin.register(ArtifactFlag)
@@ -59,7 +59,7 @@ class ArtifactFlagAdmin(SafeInputAdmin, SimpleHistoryAdmin):
     actions = ("confirm", "dismiss")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(text_value=sentence_text_expression())
+        return super().get_queryset(request).annotate(text_value=span_text())
 
     def has_add_permission(self, request):
         return False  # flags are added on the article page, by selecting text

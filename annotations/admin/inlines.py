@@ -8,13 +8,12 @@ from django.db.models.functions import Coalesce
 
 from annotations.admin.common import (
     FirstRowsFormSet,
-    sentence_text_expression,
 )
 from annotations.models import (
     ArtifactFlag,
     Claim,
 )
-from newsroom.models import Sentence
+from newsroom.models import Sentence, span_text
 
 
 class SentenceInline(admin.TabularInline):
@@ -39,9 +38,7 @@ class SentenceInline(admin.TabularInline):
             super()
             .get_queryset(request)
             .select_related("fact_check__assignee")
-            .annotate(
-                claims_count=Coalesce(Subquery(claims), 0), text_value=sentence_text_expression()
-            )
+            .annotate(claims_count=Coalesce(Subquery(claims), 0), text_value=span_text())
             .order_by("position")
         )
 
@@ -84,7 +81,7 @@ class ArtifactFlagInline(admin.TabularInline):
             super()
             .get_queryset(request)
             .select_related("decided_by")
-            .annotate(text_value=sentence_text_expression())
+            .annotate(text_value=span_text())
             .order_by("start", "end", "pk")
         )
 

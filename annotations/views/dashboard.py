@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, QuerySet
-from django.db.models.functions import Substr
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,7 +15,7 @@ from annotations import review, rollups
 from annotations.forms import ArticleFilterForm
 from annotations.models import ArticleReview, FactCheck
 from annotations.paging import CappedPaginator, capped_counts, count_cap
-from newsroom.models import Article
+from newsroom.models import Article, span_text
 
 PAGE_SIZE = 25
 QUEUE_SIZE = 50
@@ -52,21 +51,12 @@ def _with_progress_objects(articles, user) -> list[Article]:
     return articles
 
 
-def _sentence_text(prefix: str = "") -> Substr:
-    """The sentence's text cut out of the raw text in the database (no raw text loaded)."""
-    return Substr(
-        f"{prefix}article__raw_text",
-        F(f"{prefix}start") + 1,
-        F(f"{prefix}end") - F(f"{prefix}start"),
-    )
-
-
 def my_queue(user) -> QuerySet[FactCheck]:
     return (
         rollups.open_fact_checks_assigned_to(user)
         .select_related("article", "sentence")
         .defer("article__raw_text")
-        .annotate(text=_sentence_text("sentence__"))
+        .annotate(text=span_text("sentence__"))
         .order_by("article__title", "article_id", "sentence__position")
     )[:QUEUE_SIZE]
 
@@ -125,7 +115,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     recent = (
         FactCheck.history.select_related("history_user")
         .annotate(
-            text=_sentence_text("sentence__"),
+            text=span_text("sentence__"),
             article_title=F("sentence__article__title"),
             article_pk=F("sentence__article_id"),
         )
