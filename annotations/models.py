@@ -7,10 +7,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from newsroom.models import Article, Sentence, Source, safe_link
+from newsroom.models import Article, Sentence, Source, TextSpan, acting_user, safe_link
 
 
 def artifact_kind_choices() -> list[tuple[str, str]]:
@@ -62,7 +61,7 @@ class SourceFeedback(Source):
         verbose_name_plural = "detector feedback per source"
 
 
-class ArtifactFlag(models.Model):
+class ArtifactFlag(TextSpan):
     """A span of an article's raw text marked as a scraper layout artifact."""
 
     class State(models.TextChoices):
@@ -76,8 +75,6 @@ class ArtifactFlag(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="artifact_flags")
     kind = models.CharField(max_length=32, choices=artifact_kind_choices)
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
     state = models.CharField(max_length=10, choices=State, default=State.SUGGESTED)
     # The state before the last decision, so that a decision can be undone.
     previous_state = models.CharField(max_length=10, choices=State, blank=True)
@@ -87,20 +84,8 @@ class ArtifactFlag(models.Model):
     # Optimistic concurrency for decisions: a decision carries the version the editor saw.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = acting_user()
+    decided_by = acting_user()
     decided_at = models.DateTimeField(null=True, blank=True)
 
     objects = ArtifactFlagQuerySet.as_manager()
@@ -110,7 +95,7 @@ class ArtifactFlag(models.Model):
         ordering = ["article", "start", "end", "kind"]
         indexes = [models.Index(fields=["article", "state"]), models.Index(fields=["kind"])]
         constraints = [
-            models.CheckConstraint(condition=Q(start__lt=F("end")), name="flag_start_before_end"),
+            TextSpan.span_check("flag_start_before_end"),
         ]
 
     def __str__(self) -> str:
@@ -120,10 +105,6 @@ class ArtifactFlag(models.Model):
     def is_confident(self) -> bool:
         """True when the detector's calibrated confidence reaches the setting."""
         return self.confidence >= settings.NEWSROOM_CONFIDENT_FLAG
-
-    @property
-    def text(self) -> str:
-        return self.article.raw_text[self.start : self.end]
 
 
 class FactCheck(models.Model):
@@ -157,13 +138,7 @@ class FactCheck(models.Model):
     note = models.TextField(blank=True)
     # Optimistic concurrency: every write must carry the version the user saw.
     version = models.PositiveIntegerField(default=1)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    updated_by = acting_user()
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
@@ -178,7 +153,7 @@ class FactCheck(models.Model):
         return f"{self.get_status_display()}: sentence {self.sentence_id}"
 
 
-class Claim(models.Model):
+class Claim(TextSpan):
     """A claim: a span inside a sentence (or the whole sentence), with who made it.
 
     ``start``/``end`` are offsets into the article's raw text; ``quote`` with its
@@ -194,8 +169,6 @@ class Claim(models.Model):
 
     sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="claims")
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
     quote = models.TextField()
     prefix = models.CharField(max_length=64, blank=True)
     suffix = models.CharField(max_length=64, blank=True)
@@ -203,13 +176,7 @@ class Claim(models.Model):
     claim_type = models.CharField(max_length=12, choices=Type, default=Type.OTHER)
     note = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = acting_user()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -218,7 +185,7 @@ class Claim(models.Model):
     class Meta:
         ordering = ["article", "start"]
         constraints = [
-            models.CheckConstraint(condition=Q(start__lt=F("end")), name="claim_start_before_end"),
+            TextSpan.span_check("claim_start_before_end"),
         ]
 
     def __str__(self) -> str:
@@ -239,13 +206,7 @@ class Evidence(models.Model):
     stance = models.CharField(max_length=10, choices=Stance, default=Stance.CONTEXT)
     note = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    added_by = acting_user()
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -277,13 +238,7 @@ class ArticleReview(models.Model):
     # The reason given for the latest move (changes requested, reopened, approved over
     # the guard), shown with ``changed_by`` wherever the article's state is shown.
     reason = models.TextField(blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    changed_by = acting_user()
     changed_at = models.DateTimeField(auto_now=True)
 
     # Reasons for requesting changes or overriding the guard can be longer than 100 chars.

@@ -6,11 +6,10 @@ re-anchoring work (issue 13) stays apart from the editorial models it points to.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from newsroom.models import Article
+from newsroom.models import Article, acting_user
 
 
 class ReanchorQuerySet(models.QuerySet["Reanchor"]):
@@ -65,13 +64,9 @@ class Reanchor(models.Model):
     state = models.CharField(max_length=10, choices=State, default=State.MOVED)
     snapshot = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = acting_user()
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    resolved_by = acting_user()
 
     objects = ReanchorQuerySet.as_manager()
     history = HistoricalRecords()

@@ -25,6 +25,35 @@ def safe_link(url: str) -> str:
     return url if url.strip().lower().startswith(SAFE_URL_SCHEMES) else ""
 
 
+def acting_user(**options) -> models.ForeignKey:
+    """Who did something to a row (imported, created, decided, changed it): a nullable link
+    to a user that survives the user's deletion and adds no reverse accessor."""
+    options = {"null": True, "blank": True, "related_name": "+"} | options
+    return models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, **options)
+
+
+class TextSpan(models.Model):
+    """A half-open code-point range ``[start, end)`` of an article's raw text: blocks,
+    sentences, artifact flags and claims. Concrete models keep their own ``article`` foreign
+    key (their related names differ) and add ``span_check`` to their constraints."""
+
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def span_check(name: str) -> models.CheckConstraint:
+        """The database rule every span obeys: it is not empty (start < end)."""
+        return models.CheckConstraint(condition=Q(start__lt=F("end")), name=name)
+
+    @property
+    def text(self) -> str:
+        """The span's text (needs ``article`` loaded: use select_related)."""
+        return self.article.raw_text[self.start : self.end]  # type: ignore[attr-defined]
+
+
 class Source(models.Model):
     """A publication the articles come from."""
 
@@ -80,20 +109,8 @@ class Article(models.Model):
     # ArticleRevision rows, read-only.
     revision = models.PositiveIntegerField(default=1)
     revised_at = models.DateTimeField(null=True, blank=True)
-    revised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="imported_articles",
-    )
+    revised_by = acting_user()
+    imported_by = acting_user(related_name="imported_articles")
     imported_at = models.DateTimeField(auto_now_add=True, db_index=True)
     origin_name = models.CharField("imported from", max_length=500, blank=True)
     origin_format = models.CharField(max_length=10, choices=Format, default=Format.TEXT)
@@ -143,14 +160,10 @@ class ArticleRevision(models.Model):
     blocks = models.JSONField(default=list)
     sentences = models.JSONField(default=list)
     imported_at = models.DateTimeField()
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    imported_by = acting_user()
     origin_name = models.CharField("imported from", max_length=500, blank=True)
     superseded_at = models.DateTimeField(auto_now_add=True)
-    superseded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    superseded_by = acting_user()
 
     class Meta:
         ordering = ["article", "number"]
@@ -177,7 +190,7 @@ def span_text(prefix: str = "") -> Substr:
     )
 
 
-class Block(models.Model):
+class Block(TextSpan):
     """A layout block of an article: title, dateline, caption, body paragraph or trailer."""
 
     class Role(models.TextChoices):
@@ -190,28 +203,24 @@ class Block(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="blocks")
     position = models.PositiveIntegerField()
     role = models.CharField(max_length=10, choices=Role)
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
 
     class Meta:
         ordering = ["article", "position"]
         constraints = [
             models.UniqueConstraint(fields=["article", "position"], name="block_unique_position"),
-            models.CheckConstraint(condition=Q(start__lt=F("end")), name="block_start_before_end"),
+            TextSpan.span_check("block_start_before_end"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.position + 1} of article {self.article_id}"
 
 
-class Sentence(models.Model):
+class Sentence(TextSpan):
     """A sentence inside a block; ``position`` counts from 0 across the whole article."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sentences")
     block = models.ForeignKey(Block, on_delete=models.CASCADE, related_name="sentences")
     position = models.PositiveIntegerField()
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
 
     class Meta:
         ordering = ["article", "position"]
@@ -219,18 +228,11 @@ class Sentence(models.Model):
             models.UniqueConstraint(
                 fields=["article", "position"], name="sentence_unique_position"
             ),
-            models.CheckConstraint(
-                condition=Q(start__lt=F("end")), name="sentence_start_before_end"
-            ),
+            TextSpan.span_check("sentence_start_before_end"),
         ]
 
     def __str__(self) -> str:
         return f"Sentence {self.position + 1} of article {self.article_id}"
-
-    @property
-    def text(self) -> str:
-        """The sentence text (needs ``article`` loaded: use select_related)."""
-        return self.article.raw_text[self.start : self.end]
 
 
 from newsroom.jobs.models import Job  # noqa: E402, F401  (registered with the app here)

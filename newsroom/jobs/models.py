@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
+
+from newsroom.models import acting_user
 
 
 class Job(models.Model):
@@ -34,13 +35,7 @@ class Job(models.Model):
 
     kind = models.CharField(max_length=20, choices=Kind)
     state = models.CharField(max_length=10, choices=State, default=State.QUEUED, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="jobs",
-    )
+    user = acting_user(related_name="jobs")
     title = models.CharField(max_length=500)
     payload = models.JSONField(default=dict, blank=True)
     task_path = models.CharField(max_length=200)
