@@ -44,7 +44,8 @@ def import_articles(request: HttpRequest) -> HttpResponse:
     if all(report.level == "success" for report in reports):
         for report in reports:
             messages.success(request, str(report))
-        return redirect("/")
+        # Back to where users land (the project's URLconf decides what that page is).
+        return redirect(settings.LOGIN_REDIRECT_URL)
     # A fresh form keeps the source; the pasted text too unless it was imported.
     pasted_failed = bool(data["text"].strip()) and reports[-1].level != "success"
     keep = ("source", "text", "title") if pasted_failed else ("source",)
