@@ -1,8 +1,9 @@
 """Cut an article's text into render segments: blocks → runs (sentences and the gaps between
 them) → pieces of text with the marks that cover them (PURE, no Django).
 
-Templates then only loop over the result and autoescape each piece's text; no HTML is ever
-built by concatenating strings. Inputs are any objects with ``start``/``end`` code-point
+This module builds no HTML. The page renderer that consumes it walks the segments once and
+joins escaped parts (every piece of text and every attribute value escaped; only the joined
+result is marked safe). Inputs are any objects with ``start``/``end`` code-point
 offsets into ``text`` (model rows or spans); they are passed through untouched as payloads.
 A mark that crosses sentence or block boundaries is cut into one piece per run, so the
 resulting elements always nest properly.
