@@ -46,17 +46,12 @@ def counts_of(article_ids: list[int]) -> list[ArticleCounters]:
 
     Status = FactCheck.Status
     rows = {
-        pk: ArticleCounters(article_id=pk, last_activity=last)
-        for pk, last in Article.objects.filter(pk__in=article_ids)
+        pk: ArticleCounters(article_id=pk, last_activity=max(last, imported))
+        for pk, last, imported in Article.objects.filter(pk__in=article_ids)
         .annotate(last=Coalesce(F("review__changed_at"), F("imported_at")))
-        .values_list("pk", "last")
+        .values_list("pk", "last", "imported_at")
         .order_by()
     }
-    imported = dict(
-        Article.objects.filter(pk__in=article_ids).values_list("pk", "imported_at").order_by()
-    )
-    for pk, row in rows.items():
-        row.last_activity = max(row.last_activity, imported[pk])
     groups = (
         current_sentences()
         .filter(article_id__in=article_ids)
