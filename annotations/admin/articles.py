@@ -29,6 +29,21 @@ from annotations.paging import CappedPaginator
 from newsroom.admin_input import SafeInputAdmin
 from newsroom.models import Article, Sentence
 
+# Where the article came from and its revisions: shown read-only, in a collapsed fieldset.
+IMPORT_FIELDS = (
+    "content_hash",
+    "external_id",
+    "revision",
+    "revised_at",
+    "revised_by",
+    "imported_by",
+    "imported_at",
+    "origin_name",
+    "origin_format",
+    "origin_index",
+    "title_in_text",
+)
+
 
 @admin.register(Article)
 class ArticleAdmin(ArticleActions, SafeInputAdmin):
@@ -85,19 +100,7 @@ class ArticleAdmin(ArticleActions, SafeInputAdmin):
             "Import",
             {
                 "classes": ("collapse",),
-                "fields": (
-                    "content_hash",
-                    "external_id",
-                    "revision",
-                    "revised_at",
-                    "revised_by",
-                    "imported_by",
-                    "imported_at",
-                    "origin_name",
-                    "origin_format",
-                    "origin_index",
-                    "title_in_text",
-                ),
+                "fields": IMPORT_FIELDS,
             },
         ),
     )
@@ -109,17 +112,7 @@ class ArticleAdmin(ArticleActions, SafeInputAdmin):
         "workflow_history",
         "raw_text_display",
         "spans",
-        "content_hash",
-        "external_id",
-        "revision",
-        "revised_at",
-        "revised_by",
-        "imported_by",
-        "imported_at",
-        "origin_name",
-        "origin_format",
-        "origin_index",
-        "title_in_text",
+        *IMPORT_FIELDS,
     )
 
     class Media:
