@@ -7,9 +7,12 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from annotations.models import ArticleReview, Claim, Evidence, FactCheck
+from annotations import flagging
+from annotations.models import ArticleReview, Claim, Evidence, FactCheck, artifact_kind_choices
+from newsroom.models import Article
 
 
 class VersionMixin(forms.Form):
@@ -114,3 +117,70 @@ class ArticleFilterForm(forms.Form):
     false = forms.BooleanField(required=False, label="Has false/misleading")
     unchecked = forms.BooleanField(required=False, label="Unchecked remaining")
     mine = forms.BooleanField(required=False, label="Assigned to me")
+
+
+# Artifact flags (views/flags.py).
+DECISION_CHOICES = [(s.value, s.label) for s in flagging.DECISIONS]
+
+
+class DecideForm(forms.Form):
+    state = forms.ChoiceField(choices=DECISION_CHOICES)
+
+
+class DecideKindForm(DecideForm):
+    kind = forms.ChoiceField(choices=artifact_kind_choices)
+    # Only the suggestions the detector is confident of (NEWSROOM_CONFIDENT_FLAG).
+    confident_only = forms.BooleanField(required=False)
+
+
+class AddFlagForm(forms.Form):
+    """A span by code-point offsets (the page's selection), or by its exact text (no JS)."""
+
+    start = forms.IntegerField(min_value=0, required=False)
+    end = forms.IntegerField(min_value=1, required=False)
+    quote = forms.CharField(required=False, strip=False, max_length=20_000)
+    kind = forms.ChoiceField(choices=artifact_kind_choices)
+
+    def __init__(self, *args, article: Article, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.article = article
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end, quote = data.get("start"), data.get("end"), data.get("quote")
+        if start is not None and end is not None:
+            return data
+        if not quote or not quote.strip():
+            raise ValidationError("Give the start and end offsets, or the text to flag.")
+        text = self.article.raw_text
+        count = text.count(quote)
+        if count != 1:
+            raise ValidationError(
+                "That text appears %(count)d times in the article; select it on the page.",
+                params={"count": count},
+                code="ambiguous_quote" if count else "quote_not_found",
+            )
+        data["start"] = text.index(quote)
+        data["end"] = data["start"] + len(quote)
+        return data
+
+
+# Orphans of a revision (views/revisions.py).
+class OrphanPlaceForm(forms.Form):
+    sentence = forms.IntegerField(
+        required=False, min_value=1, max_value=10**9, label="Sentence number"
+    )
+    text = forms.CharField(
+        required=False,
+        max_length=5000,
+        strip=False,
+        label="Exact text",
+        help_text="For a claim: the part of the sentence it quotes (else the whole "
+        "sentence). For a flag: the text to flag.",
+    )
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"]
+        if "\x00" in text:
+            raise ValidationError("Null characters are not allowed.", code="null")
+        return text

@@ -6,6 +6,7 @@ writes live in ``annotations.services``, the sentence's history in ``annotations
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Subquery
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 
 from annotations import flagging, history, review, services
@@ -28,7 +29,6 @@ from annotations.forms import (
 )
 from annotations.models import ArticleReview, ArtifactFlag, Claim, Evidence, FactCheck
 from annotations.rollups import article_counts
-from annotations.views import flags as flag_views
 from newsroom.models import Article, Block, Sentence
 from newsroom.text.attribution import suggest_claimant
 
@@ -49,6 +49,24 @@ FIELD_LABELS = {
     "title": "Title",
     "stance": "Stance",
 }
+
+
+SHOW_DISMISSED = "show"
+
+
+def shows_dismissed(params: QueryDict) -> bool:
+    """Whether the page (``?dismissed=show``) or a flag write asks to draw dismissed
+    flags in the text; by default they are only listed in the panel."""
+    return params.get("dismissed") == SHOW_DISMISSED
+
+
+def flag_panel_vals(start: int, end: int, show_dismissed: bool) -> dict[str, Any]:
+    """What the flags panel sends back with every write (its ``hx-vals``): the text range
+    of the part shown and whether dismissed flags are drawn."""
+    vals = {"text_start": start, "text_end": end}
+    if show_dismissed:
+        vals["dismissed"] = SHOW_DISMISSED
+    return {"flag_vals": json.dumps(vals), "show_dismissed": show_dismissed}
 
 
 def conflict_rows(
@@ -312,7 +330,7 @@ def page_context(
     )
     wanted = str(selected_pk or "")
     row = next((s for s in sentences if str(s.pk) == wanted), sentences[0] if sentences else None)
-    show_dismissed = flag_views.shows_dismissed(request.GET)
+    show_dismissed = shows_dismissed(request.GET)
     progress = article_counts(article)
     context = {
         "article": article,
@@ -326,7 +344,7 @@ def page_context(
             selected_pk=row.pk if row else None,
             excluded=excluded_sentences(sentences, flags),
         ),
-        **flag_views.page_context(lo, hi, show_dismissed),
+        **flag_panel_vals(lo, hi, show_dismissed),
         "part": window,
         "title_block": any(b.role == Block.Role.TITLE for b in blocks),
         "progress": progress,

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET
 from annotations.exports import claimreview
 from annotations.exports.base import selected_articles
 from annotations.exports.formats import base_url, stream, streaming_response
-from annotations.views.dashboard import ArticleFilterForm, filter_articles
+from annotations.forms import ArticleFilterForm
+from annotations.views.dashboard import filter_articles
 from newsroom.models import Article
 
 READ_PERMISSIONS = ("newsroom.view_article", "annotations.view_factcheck")

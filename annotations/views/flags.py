@@ -15,7 +15,6 @@ what they typed.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -23,7 +22,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Min
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import escape
 from django.utils.http import content_disposition_header
@@ -32,78 +31,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from annotations import flagging
 from annotations.article_html import region_html
-from annotations.models import ArtifactFlag, artifact_kind_choices
+from annotations.forms import AddFlagForm, DecideForm, DecideKindForm
+from annotations.models import ArtifactFlag
+from annotations.panels import flag_panel_vals, shows_dismissed
 from annotations.rollups import article_counts
 from annotations.services import StaleVersion
 from newsroom.models import Article
 from newsroom.text import artifacts
 
 CHANGE_PERM = "annotations.change_artifactflag"
-DECISION_CHOICES = [(s.value, s.label) for s in flagging.DECISIONS]
-
-
-class DecideForm(forms.Form):
-    state = forms.ChoiceField(choices=DECISION_CHOICES)
-
-
-class DecideKindForm(DecideForm):
-    kind = forms.ChoiceField(choices=artifact_kind_choices)
-    # Only the suggestions the detector is confident of (NEWSROOM_CONFIDENT_FLAG).
-    confident_only = forms.BooleanField(required=False)
-
-
-class AddFlagForm(forms.Form):
-    """A span by code-point offsets (the page's selection), or by its exact text (no JS)."""
-
-    start = forms.IntegerField(min_value=0, required=False)
-    end = forms.IntegerField(min_value=1, required=False)
-    quote = forms.CharField(required=False, strip=False, max_length=20_000)
-    kind = forms.ChoiceField(choices=artifact_kind_choices)
-
-    def __init__(self, *args, article: Article, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.article = article
-
-    def clean(self) -> dict:
-        data = super().clean()
-        start, end, quote = data.get("start"), data.get("end"), data.get("quote")
-        if start is not None and end is not None:
-            return data
-        if not quote or not quote.strip():
-            raise ValidationError("Give the start and end offsets, or the text to flag.")
-        text = self.article.raw_text
-        count = text.count(quote)
-        if count != 1:
-            raise ValidationError(
-                "That text appears %(count)d times in the article; select it on the page.",
-                params={"count": count},
-                code="ambiguous_quote" if count else "quote_not_found",
-            )
-        data["start"] = text.index(quote)
-        data["end"] = data["start"] + len(quote)
-        return data
 
 
 def _first_error(form: forms.Form) -> str:
     return next(iter(form.errors.values()))[0]
-
-
-SHOW_DISMISSED = "show"
-
-
-def shows_dismissed(params: QueryDict) -> bool:
-    """Whether the page (``?dismissed=show``) or a flag write asks to draw dismissed
-    flags in the text; by default they are only listed in the panel."""
-    return params.get("dismissed") == SHOW_DISMISSED
-
-
-def page_context(start: int, end: int, show_dismissed: bool) -> dict[str, Any]:
-    """What the flags panel sends back with every write (its ``hx-vals``): the text range
-    of the part shown and whether dismissed flags are drawn."""
-    vals = {"text_start": start, "text_end": end}
-    if show_dismissed:
-        vals["dismissed"] = SHOW_DISMISSED
-    return {"flag_vals": json.dumps(vals), "show_dismissed": show_dismissed}
 
 
 def _window(request: HttpRequest, article: Article) -> tuple[int, int]:
@@ -136,7 +76,7 @@ def _around(request: HttpRequest, article: Article, spans: list[tuple[int, int]]
         "article": article,
         "region_html": html,
         "progress": article_counts(article),
-        **page_context(*window, show),
+        **flag_panel_vals(*window, show),
     }
 
 

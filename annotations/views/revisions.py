@@ -7,7 +7,6 @@ Reads come from ``annotations.reanchor.revision_changes``; the two writes call
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -17,31 +16,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations import reanchor
+from annotations.forms import OrphanPlaceForm
 from annotations.models import Reanchor
 from newsroom.models import Article, Sentence
 
 # Deciding what happens to an orphan is an editor's decision, like an artifact flag's.
 DECIDE_PERM = "annotations.change_artifactflag"
-
-
-class OrphanPlaceForm(forms.Form):
-    sentence = forms.IntegerField(
-        required=False, min_value=1, max_value=10**9, label="Sentence number"
-    )
-    text = forms.CharField(
-        required=False,
-        max_length=5000,
-        strip=False,
-        label="Exact text",
-        help_text="For a claim: the part of the sentence it quotes (else the whole "
-        "sentence). For a flag: the text to flag.",
-    )
-
-    def clean_text(self) -> str:
-        text = self.cleaned_data["text"]
-        if "\x00" in text:
-            raise ValidationError("Null characters are not allowed.", code="null")
-        return text
 
 
 def _number(value: str | None, default: int, last: int) -> int:
