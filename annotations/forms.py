@@ -178,9 +178,3 @@ class OrphanPlaceForm(forms.Form):
         help_text="For a claim: the part of the sentence it quotes (else the whole "
         "sentence). For a flag: the text to flag.",
     )
-
-    def clean_text(self) -> str:
-        text = self.cleaned_data["text"]
-        if "\x00" in text:
-            raise ValidationError("Null characters are not allowed.", code="null")
-        return text

@@ -13,7 +13,7 @@ from django.template.defaultfilters import filesizeformat
 
 from newsroom.fetch import FetchError, check_url, refusal
 from newsroom.limits import configured as configured_limits
-from newsroom.readers.checks import extension_refusal, length_refusal, size_refusal
+from newsroom.readers.checks import extension_refusal, length_refusal, nul_refusal, size_refusal
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -53,6 +53,8 @@ class ImportForm(forms.Form):
         strip=False,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="In the scraped layout: title line, dateline, captions, paragraphs.",
+        # Django's CharField refuses NUL itself; it says so in the importer's words.
+        error_messages={"null_characters_not_allowed": nul_refusal("\x00", "the text")},
     )
     title = forms.CharField(
         required=False,
@@ -85,7 +87,7 @@ class ImportForm(forms.Form):
         return [upload for upload, reason in self.refusals if reason is None]
 
     def clean_text(self) -> str:
-        text: str = self.cleaned_data["text"]  # NUL characters: refused by CharField itself
+        text: str = self.cleaned_data["text"]  # NUL: refused by the field (nul_refusal's words)
         if (refusal := length_refusal(len(text), configured_limits())) is not None:
             raise forms.ValidationError(_sentence(refusal), code="too_long")
         return _decoded("The text", text)
