@@ -27,7 +27,7 @@ from typing import Any
 from newsroom.text.spans import BlockRole, Finding
 
 from .document import Document, Line
-from .kinds import KINDS
+from .kinds import CHARACTER_KINDS, KINDS, WHITESPACE_KINDS
 
 __all__ = [
     "CATEGORICAL",
@@ -39,8 +39,8 @@ __all__ = [
 ]
 
 # Character-level and whitespace kinds are the rules' alone: they never make a line an
-# artifact line, so they are not rule signals for the line model.
-CHARACTER_LEVEL = frozenset({"stray_whitespace", "html_entity", "mojibake"})
+# artifact line, so they are not rule signals for the line model. Read off the Kind enum.
+CHARACTER_LEVEL = CHARACTER_KINDS | WHITESPACE_KINDS
 
 # Stable kind numbering for the categorical rule-kind feature (0 = no rule finding).
 KIND_INDEX = {kind: i + 1 for i, kind in enumerate(KINDS)}
