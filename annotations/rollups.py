@@ -253,6 +253,28 @@ class ReviewQuerySet(ArticleQuerySet):
     def in_state(self, state: str) -> ReviewQuerySet:
         return self.filter(in_state_condition(state))
 
+    def matching(self, filters: dict, user: Any) -> ReviewQuerySet:
+        """The article list's filters (an ``ArticleFilterForm``'s cleaned data: ``q``,
+        ``state``, ``false``, ``unchecked``, ``mine``), as the list, its CSV export and the
+        API apply them."""
+        qs = self
+        if filters.get("q"):
+            qs = qs.search(filters["q"])
+        if filters.get("state"):
+            qs = qs.in_state(filters["state"])
+        if filters.get("false"):
+            qs = qs.has_false_or_misleading()
+        if filters.get("unchecked"):
+            qs = qs.has_unchecked()
+        if filters.get("mine"):
+            qs = qs.assigned_to(user)
+        return qs
+
+
+# What a list row needs besides the roll-ups (the raw text is not shown): the list, the
+# dashboard and the API's list.
+LIST_BASE = Article.objects.select_related("source", "review__changed_by").defer("raw_text")
+
 
 def articles(qs: QuerySet[Article] | None = None) -> ReviewQuerySet:
     """All articles, or the articles of ``qs`` (its filters, ordering and related

@@ -26,8 +26,8 @@ from annotations.api.common import (
     sentence_row,
 )
 from annotations.exports.formats import FORMATS, streaming_response
+from annotations.forms import ArticleFilterForm
 from annotations.models import ArticleReview
-from annotations.views.dashboard import LIST_BASE, ArticleFilterForm, filter_articles
 from newsroom import fetch, importing
 from newsroom.models import Article, Sentence
 
@@ -59,7 +59,7 @@ def filtered(request: HttpRequest, filters: ArticleFilters) -> Any:
     form = ArticleFilterForm(data)
     if not form.is_valid():
         raise HttpError(422, f"The filters are not valid: {form.errors.as_text()}")
-    return filter_articles(Article.objects.all(), form.cleaned_data, request.user)
+    return rollups.articles().matching(form.cleaned_data, request.user)
 
 
 def _progress(progress: rollups.Progress) -> dict[str, Any]:
@@ -99,7 +99,7 @@ def list_articles(
         filtered(request, filters).values_list("pk", flat=True), page, ARTICLE_PAGE
     )
     articles = rollups.page_with_progress(
-        Article.objects.filter(pk__in=rows).order_by(), LIST_BASE.all()
+        Article.objects.filter(pk__in=rows).order_by(), rollups.LIST_BASE.all()
     )
     by_pk = {article.pk: article for article in articles}
     items = [by_pk[pk] for pk in rows if pk in by_pk]

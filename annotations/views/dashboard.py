@@ -20,24 +20,6 @@ from newsroom.models import Article, span_text
 PAGE_SIZE = 25
 QUEUE_SIZE = 50
 RECENT_SIZE = 15
-# What a list row needs besides the roll-ups (the raw text is not shown).
-LIST_BASE = Article.objects.select_related("source", "review__changed_by").defer("raw_text")
-
-
-def filter_articles(qs: QuerySet[Article], data: dict, user) -> QuerySet[Article]:
-    """Apply the list's filters (cleaned ArticleFilterForm data) to ``qs``."""
-    qs = rollups.articles(qs)
-    if data.get("q"):
-        qs = qs.search(data["q"])
-    if data.get("state"):
-        qs = qs.in_state(data["state"])
-    if data.get("false"):
-        qs = qs.has_false_or_misleading()
-    if data.get("unchecked"):
-        qs = qs.has_unchecked()
-    if data.get("mine"):
-        qs = qs.assigned_to(user)
-    return qs
 
 
 def _with_progress_objects(articles, user) -> list[Article]:
@@ -66,10 +48,10 @@ def article_list(request: HttpRequest) -> HttpResponse:
     """All articles with their review progress; search, filters, pagination, my queue."""
     form = ArticleFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    articles = filter_articles(Article.objects.all(), data, request.user)
+    articles = rollups.articles().matching(data, request.user)
     page = CappedPaginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = _with_progress_objects(
-        rollups.page_with_progress(page.object_list, LIST_BASE.all()), request.user
+        rollups.page_with_progress(page.object_list, rollups.LIST_BASE.all()), request.user
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -112,7 +94,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
     waiting = waiting.order_by("-review__changed_at", "-imported_at")[:PAGE_SIZE]
     waiting = _with_progress_objects(
-        rollups.page_with_progress(waiting, LIST_BASE.all()), request.user
+        rollups.page_with_progress(waiting, rollups.LIST_BASE.all()), request.user
     )
     recent = (
         FactCheck.history.select_related("history_user")

@@ -16,11 +16,11 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from annotations import rollups
 from annotations.exports import claimreview
 from annotations.exports.base import selected_articles
 from annotations.exports.formats import base_url, stream, streaming_response
 from annotations.forms import ArticleFilterForm
-from annotations.views.dashboard import filter_articles
 from newsroom.models import Article
 
 READ_PERMISSIONS = ("newsroom.view_article", "annotations.view_factcheck")
@@ -100,5 +100,5 @@ def sentences_csv(request: HttpRequest) -> HttpResponse:
     if request.GET and not form.is_valid():
         return HttpResponseBadRequest("The list filters are not valid; nothing exported.")
     data = form.cleaned_data if request.GET else {}
-    articles = filter_articles(Article.objects.all(), data, request.user)
+    articles = rollups.articles().matching(data, request.user)
     return streaming_response(request, "csv", articles, filename="sentences.csv")
