@@ -1,5 +1,5 @@
 """Admin for sources, blocks and sentences. (The Article admin, with its review roll-ups,
-is registered by annotations/admin.py.)"""
+is registered by the annotations app, annotations/admin/articles.py.)"""
 
 from __future__ import annotations
 
