@@ -79,7 +79,9 @@ def fetch(url: str) -> Page:
 
 
 def check_url(url: str) -> tuple[str, str, int]:
-    """The scheme, host and port of an address we may fetch; raises ``FetchError``."""
+    """The scheme, host and port of an address we may fetch; raises ``FetchError``. A host
+    given as an IP address is refused here when ``refusal`` refuses it (no lookup needed);
+    a name is checked by ``resolve`` when it is looked up."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -91,7 +93,19 @@ def check_url(url: str) -> tuple[str, str, int]:
         raise FetchError(f"{url}: addresses with a user name or password are refused")
     if not parts.hostname:
         raise FetchError(f"{url}: the address has no host")
+    try:
+        literal = _address(parts.hostname)  # an address given by number: checked at once
+    except ValueError:
+        pass
+    else:
+        if (reason := refusal(literal)) is not None:
+            raise FetchError(f"{url}: refused, {literal} is {reason}")
     return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80)
+
+
+def _address(text: str) -> IPAddress:
+    """The IP address ``text`` spells (an IPv6 zone such as ``%eth0`` dropped)."""
+    return ipaddress.ip_address(text.split("%")[0])
 
 
 def refusal(address: IPAddress) -> str | None:
@@ -124,7 +138,7 @@ def resolve(host: str, port: int) -> IPAddress:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchError(f"{host}: the host name does not resolve ({exc})") from None
-    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    addresses = [_address(info[4][0]) for info in infos]
     for address in addresses:
         if (reason := refusal(address)) is not None:
             raise FetchError(f"{host}: refused, {address} is {reason}")
@@ -135,7 +149,7 @@ def resolve(host: str, port: int) -> IPAddress:
 
 def check_peer(sock: socket.socket, host: str) -> None:
     """Refuse a connection whose peer is not a public address (the last line of defence)."""
-    address = ipaddress.ip_address(sock.getpeername()[0].split("%")[0])
+    address = _address(sock.getpeername()[0])
     if (reason := refusal(address)) is not None:
         raise FetchError(f"{host}: refused, connected to {address}, {reason}")
 

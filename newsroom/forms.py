@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
-from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
-from newsroom.fetch import FetchError, check_url, refusal
+from newsroom.fetch import FetchError, check_url
 from newsroom.limits import configured as configured_limits
 from newsroom.readers.checks import extension_refusal, length_refusal, nul_refusal, size_refusal
 
@@ -102,9 +100,7 @@ class ImportForm(forms.Form):
         url: str = self.cleaned_data["url"]
         if url:
             try:
-                check_url(url)
-                if (literal := _ip_literal(url)) is not None and (why := refusal(literal)):
-                    raise FetchError(f"{url}: refused, {literal} is {why}")
+                check_url(url)  # scheme, credentials, and an internal address by number
             except FetchError as error:
                 raise forms.ValidationError(
                     "%(error)s.", code="url", params={"error": error}
@@ -124,14 +120,6 @@ class ImportForm(forms.Form):
                 code="empty",
             )
         return data
-
-
-def _ip_literal(url: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """The address an URL names by number ("http://10.0.0.1/"), else ``None``."""
-    try:
-        return ipaddress.ip_address((urlsplit(url).hostname or "").split("%")[0])
-    except ValueError:
-        return None
 
 
 def _refusal(upload: UploadedFile) -> str | None:
