@@ -100,7 +100,8 @@ def _check_findings(article: Article, findings: Iterable[Finding]) -> list[Findi
 def store_suggestions(*, article: Article, findings: Iterable[Finding]) -> list[ArtifactFlag]:
     """Store the detector's findings for a newly imported article as suggested flags.
 
-    One ``bulk_create`` (and one bulk history insert). A finding of an unknown kind or
+    ``store_suggestions_many`` for one article: plain-row inserts of the flags and their
+    history rows, and the article's counters. A finding of an unknown kind or
     outside the raw text raises ``ValueError`` (and so rolls the import back); findings
     repeating the same (kind, start, end) are stored once.
     """
