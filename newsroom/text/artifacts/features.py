@@ -20,8 +20,9 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import chain, pairwise
 from typing import Any
 
 from newsroom.text.spans import BlockRole, Finding
@@ -128,6 +129,36 @@ def _has_url(low: str) -> bool:
     return any(hint in low for hint in _URL_HINTS) and _URL.search(low) is not None
 
 
+def _has_handle(text: str) -> bool:
+    return "@" in text and _HANDLE.search(text) is not None
+
+
+def _marker_column(
+    joined: str, lines: list[str], test: Callable[[str], bool], hints: tuple[str, ...]
+) -> list[float]:
+    """``test`` of every line as 0/1, all 0 without a test when no line holds any of
+    ``hints`` (``joined``: the lines lower-cased and joined; ``test`` needs a hint)."""
+    if not any(hint in joined for hint in hints):
+        return [0.0] * len(lines)
+    return [float(test(line)) for line in lines]
+
+
+def _copyright_column(joined: str, texts: list[str], lowered: list[str]) -> list[float]:
+    """Whether each line holds "©" or "copyright" (any case)."""
+    # "©" has no case: it is in a line's lower-cased text exactly when in the line.
+    if "©" not in joined and "copyright" not in joined:
+        return [0.0] * len(texts)
+    return [float("©" in t or "copyright" in low) for t, low in zip(texts, lowered, strict=True)]
+
+
+def _separator_column(joined: str, texts: list[str]) -> list[int]:
+    """How many separator characters each line holds (counting only those the text has)."""
+    present = [mark for mark in _SEPARATORS if mark in joined]
+    if not present:
+        return [0] * len(texts)
+    return [sum(map(t.count, present)) for t in texts]
+
+
 _SEPARATORS = frozenset("|•·›»/–—")
 _SENTENCE_MARK = re.compile(r"[.!?][\"'”’)]*\s+[\"'“‘(]*[A-Z]")
 
@@ -161,21 +192,33 @@ def _words(text: str) -> set[str]:
 
 
 def _overlap(a: set[str], b: set[str]) -> float:
+    """Jaccard similarity of two word sets (the union's size counted, not built)."""
     if not a or not b:
         return 0.0
-    return len(a & b) / len(a | b)
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared)
 
 
 def _shared(words: set[str], longer_words: set[str], repeated: set[str]) -> float:
     """Share of a line's longer words (4+ characters) that other lines use too.
 
     ``longer_words`` are the text's words of 4+ characters, ``repeated`` those of them
-    that occur in more than one line.
+    that occur in more than one line (a subset of ``longer_words``, so the line's
+    repeated longer words are ``words & repeated``).
     """
-    longer = words & longer_words
+    longer = len(words & longer_words)
     if not longer:
         return 0.0
-    return len(longer & repeated) / len(longer)
+    return len(words & repeated) / longer
+
+
+def _median(values: list[int]) -> float:
+    """``numpy.median`` of a few integers (the same value, without NumPy's fixed cost)."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def _is_prose(line: Line) -> bool:
@@ -198,9 +241,7 @@ def line_rows(doc: Document, findings: Sequence[Finding]) -> list[LineRow]:
     prose = [_is_prose(line) for line in content]
     # In how many lines each word occurs: a line whose words the rest of the text uses
     # belongs to the article; menus, bios, teasers and comments bring words of their own.
-    document_frequency: Counter[str] = Counter()
-    for words in word_sets:
-        document_frequency.update(words)
+    document_frequency = Counter(chain.from_iterable(word_sets))
     prose_ranks = [r for r, p in enumerate(prose) if p]
     copies = Counter(lowered)
     title_words = word_sets[doc.rank[doc.title]] if doc.title in doc.rank else set()
@@ -281,17 +322,23 @@ def line_rows(doc: Document, findings: Sequence[Finding]) -> list[LineRow]:
     prose_total = float(prose_len.sum()) or 1.0
     prose_mass_before = (np.cumsum(prose_len) - prose_len) / prose_total
     prose_mass_after = 1.0 - prose_mass_before - prose_len / prose_total
-    median_length = float(np.median(length)) or 1.0
+    lengths = list(map(len, texts))
+    median_length = _median(lengths) or 1.0
     text_length = len(doc.text) or 1
     longer_words = {w for w in document_frequency if len(w) >= 4}
     repeated = {w for w in longer_words if document_frequency[w] > 1}
+    # Word overlap of each line with the next (symmetric: the previous line's too).
+    with_next = [_overlap(a, b) for a, b in pairwise(word_sets)]
+    # The whole content joined (no marker below contains a line break): a marker absent
+    # from it is absent from every line, and most texts hold no URL, handle or "©".
+    joined = "\n".join(lowered)
     columns: list[Any] = [
         position / (n - 1) if n > 1 else np.zeros(n),
         np.minimum(position, 30),
         np.minimum(n - 1 - position, 30),
         np.full(n, log1p(n)),
         np.full(n, log1p(len(doc.text))),
-        [log1p(x) for x in map(len, texts)],
+        [log1p(x) for x in lengths],
         word_log,
         (length - spaces) / nwords,
         length / text_chars,
@@ -309,18 +356,18 @@ def line_rows(doc: Document, findings: Sequence[Finding]) -> list[LineRow]:
         (length - ascii_chars) / length,
         [len(_SENTENCE_MARK.findall(t)) for t in texts],
         [t.count(",") for t in texts],
-        [float(_has_url(low)) for low in lowered],
-        [float("@" in t and _HANDLE.search(t) is not None) for t in texts],
-        [float("©" in t or "copyright" in low) for t, low in zip(texts, lowered, strict=True)],
-        [sum(map(t.count, _SEPARATORS)) for t in texts],
+        _marker_column(joined, lowered, _has_url, _URL_HINTS),
+        _marker_column(joined, texts, _has_handle, ("@",)),
+        _copyright_column(joined, texts, lowered),
+        _separator_column(joined, texts),
         prose_f,
         [float(title_index == line.index) for line in content],
         [
             _overlap(words, title_words) if title_index != line.index else 0.0
             for words, line in zip(word_sets, content, strict=True)
         ],
-        [_overlap(word_sets[i], word_sets[i - 1]) if i else 0.0 for i in range(n)],
-        [_overlap(word_sets[i], word_sets[i + 1]) if i + 1 < n else 0.0 for i in range(n)],
+        [0.0, *with_next],
+        [*with_next, 0.0],
         [min(copies[low], 10) for low in lowered],
         seen_before,
         [float(p) for p in prefixes],
@@ -399,6 +446,8 @@ def _character_counts(text: str, content: list[Line]) -> list[tuple[int, ...]]:
     once at NumPy speed instead of a Python call per character."""
     import numpy as np
 
+    if not content:
+        return []
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     bits = _classify(text, points)
     space = (bits & _SPACE) != 0
@@ -406,22 +455,26 @@ def _character_counts(text: str, content: list[Line]) -> list[tuple[int, ...]]:
     # content lines are trimmed, so a line's first character starts a word.
     word_start = ~space
     word_start[1:] &= space[:-1]
-    columns = np.stack(
-        [
-            (bits & _ALPHA) != 0,
-            (bits & _UPPER) != 0,
-            (bits & _DIGIT) != 0,
-            points == 32,
-            points < 128,
-            word_start,
-            word_start & ((bits & _UPPER) != 0),
-        ]
-    ).astype(np.int64)
-    cumulative = np.zeros((columns.shape[0], len(text) + 1), dtype=np.int64)
-    np.cumsum(columns, axis=1, out=cumulative[:, 1:])
-    starts = np.fromiter((line.start for line in content), dtype=np.int64, count=len(content))
-    ends = np.fromiter((line.end for line in content), dtype=np.int64, count=len(content))
-    per_line = (cumulative[:, ends] - cumulative[:, starts]).T
+    # One row per count, with a False column past the end so that a line ending at the
+    # text's end is still a valid ``reduceat`` bound.
+    length = len(points)
+    columns = np.zeros((7, length + 1), dtype=bool)
+    upper = (bits & _UPPER) != 0
+    columns[0, :length] = (bits & _ALPHA) != 0
+    columns[1, :length] = upper
+    columns[2, :length] = (bits & _DIGIT) != 0
+    columns[3, :length] = points == 32
+    columns[4, :length] = points < 128
+    columns[5, :length] = word_start
+    columns[6, :length] = word_start & upper
+    # Sums over [start, end) of each line in one call: the bounds alternate line starts
+    # and ends (content lines are non-empty), and every other sum is a line's.
+    bounds = np.fromiter(
+        (at for line in content for at in (line.start, line.end)),
+        dtype=np.intp,
+        count=2 * len(content),
+    )
+    per_line = np.add.reduceat(columns, bounds, axis=1, dtype=np.int64)[:, 0::2].T
     return [tuple(row) for row in per_line.tolist()]
 
 
