@@ -128,6 +128,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# The shared cache: Redis when NEWSROOM_CACHE_URL is set (redis://host:port/db, Django's
+# own backend on redis-py), which every gunicorn worker and host sees alike; without it a
+# per-process local-memory cache, so the SQLite demo runs with nothing else installed.
+# Sessions are read from the cache only when it is shared ("cached_db": written through to
+# the database, so a Redis restart logs nobody out); with the per-process cache they stay
+# in the database, since a logout in one worker must end the session in all of them.
+NEWSROOM_CACHE_URL = os.environ.get("NEWSROOM_CACHE_URL", "").strip()
+if NEWSROOM_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": NEWSROOM_CACHE_URL,
+            # Deployments sharing one Redis database keep apart.
+            "KEY_PREFIX": os.environ.get("NEWSROOM_CACHE_PREFIX", "newsroom"),
+            "TIMEOUT": 60 * 60,
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "newsroom",
+        }
+    }
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
