@@ -52,6 +52,17 @@ FIELD_LABELS = {
 
 
 SHOW_DISMISSED = "show"
+# ``?history=open`` (or the same field in a write from the panel): the panel shows the
+# sentence's timeline. Without it the timeline is loaded when the user opens History.
+HISTORY_OPEN = "open"
+
+
+def history_requested(request: HttpRequest) -> bool:
+    """Whether the request asks for the panel with its timeline: the page's or the
+    panel's ``?history=open``, or a write sent from a panel whose timeline was shown (the
+    loaded timeline carries a hidden ``history=open`` that the panel's forms include)."""
+    params = request.POST if request.method == "POST" else request.GET
+    return params.get("history") == HISTORY_OPEN
 
 
 def shows_dismissed(params: QueryDict) -> bool:
@@ -99,10 +110,13 @@ def panel_context(
     conflict_fields: list[tuple[str, str, str]] | None = None,
     message: str = "",
     around: list[SentenceRow] | None = None,
+    with_timeline: bool | None = None,
 ) -> dict[str, Any]:
     """Everything the side panel shows for ``sentence`` (article and its review loaded),
-    in ~8 queries. On an approved article nobody gets write forms. ``around``: the
-    sentences next to it when the caller has them already (``context_rows``)."""
+    in ~5 queries (~8 with the timeline). On an approved article nobody gets write forms.
+    ``around``: the sentences next to it when the caller has them already
+    (``context_rows``). ``with_timeline`` (default: ``history_requested``): the history
+    timeline too; else ``timeline`` is None and the panel loads it on demand."""
     forms = forms or {}
     article = sentence.article
     article_review = getattr(article, "review", None)
@@ -172,7 +186,11 @@ def panel_context(
         ],
         "approved": approved,
         "article_review": article_review,
-        "timeline": history.timeline(sentence, fact_check),
+        "timeline": (
+            history.timeline(sentence, fact_check)
+            if (history_requested(request) if with_timeline is None else with_timeline)
+            else None
+        ),
         "can_change": can_change,
         "can_assign": can_assign,
         "conflict": conflict,
@@ -199,6 +217,13 @@ def panel_context(
             initial={"version": version, "assignee": fact_check.assignee_id if fact_check else None}
         )
     return context
+
+
+def timeline_context(sentence: Sentence) -> dict[str, Any]:
+    """The panel's History on its own (``sentence_panel.html#timeline``): the timeline of
+    ``sentence``, in four queries (its fact check and the three history tables)."""
+    fact_check = FactCheck.objects.filter(sentence=sentence).first()
+    return {"sentence": sentence, "timeline": history.timeline(sentence, fact_check)}
 
 
 @dataclass(frozen=True)

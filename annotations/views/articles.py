@@ -32,7 +32,14 @@ from annotations.forms import (
     VersionMixin,
 )
 from annotations.models import Claim, Evidence
-from annotations.panels import conflict_rows, page_context, panel_context
+from annotations.panels import (
+    HISTORY_OPEN,
+    conflict_rows,
+    history_requested,
+    page_context,
+    panel_context,
+    timeline_context,
+)
 from annotations.rollups import article_counts
 from newsroom.models import Article, Sentence
 
@@ -131,10 +138,19 @@ def _write(
 
 @require_GET
 def sentence_panel(request: HttpRequest, pk: int) -> HttpResponse:
-    """The side panel of one sentence (htmx); without htmx, the article page showing it."""
+    """The side panel of one sentence (htmx); without htmx, the article page showing it.
+    With ``?history=open`` only the sentence's history timeline (what the panel's History
+    loads when opened), or without htmx the page with the timeline shown."""
     sentence = _sentence(pk)
+    wants_history = history_requested(request)
     if not request.htmx:
-        return redirect(_page_url(sentence))
+        url = reverse("annotations:article-detail", args=[sentence.article_id])
+        shown = f"&history={HISTORY_OPEN}" if wants_history else ""
+        return redirect(f"{url}?s={sentence.pk}{shown}#s-{sentence.pk}")
+    if wants_history:
+        return render(
+            request, "annotations/sentence_panel.html#timeline", timeline_context(sentence)
+        )
     return render(
         request, "annotations/sentence_panel.html#panel", panel_context(request, sentence)
     )

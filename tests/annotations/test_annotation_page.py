@@ -66,7 +66,7 @@ def test_history_cuts_a_long_claim_quote_at_a_word_boundary(checker_client, fact
     sentence = Sentence.objects.filter(article=article).order_by("position")[1]
     services.add_claim(sentence=sentence, user=fact_checker)
     panel = checker_client.get(
-        reverse("annotations:sentence-panel", args=[sentence.pk]), **HX
+        reverse("annotations:sentence-panel", args=[sentence.pk]) + "?history=open", **HX
     ).content.decode()
     what = re.search(r"Claim “([^”]*)”", panel).group(1)
     assert what == "Seven Turkish soldiers and one civilian died in the…"

@@ -21,8 +21,9 @@ pytestmark = pytest.mark.django_db
 BIG = 20_000
 # The one-part page's bound (test_article_page.py) plus the sentence count and the
 # article-wide flag counts of a long article.
-# 22: the workflow box reads the last workflow moves (issue 11.4); + 2 for a long article
-PAGE_QUERIES = 22 + 2
+# 22: the workflow box reads the last workflow moves (issue 11.4); + 2 for a long article;
+# 19: the history timeline is loaded on demand
+PAGE_QUERIES = 19 + 2
 SENTENCE = re.compile(rb'<span class="sentence[^"]*" id="s-(\d+)" data-pk="\d+" data-start="(\d+)"')
 
 

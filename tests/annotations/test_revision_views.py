@@ -124,7 +124,7 @@ def test_the_panel_timeline_keeps_the_rows_from_before_the_move(viewer_client) -
     imported(V2)
     check.refresh_from_db()
     response = viewer_client.get(
-        reverse("annotations:sentence-panel", args=[check.sentence_id]),
+        reverse("annotations:sentence-panel", args=[check.sentence_id]) + "?history=open",
         HTTP_HX_REQUEST="true",
     )
     page = response.content.decode()

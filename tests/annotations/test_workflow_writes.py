@@ -339,7 +339,9 @@ def test_author_edits_and_deletes_evidence_with_history(checker_client, fact_che
         "refutes",
         2,
     )
-    panel = checker_client.get(url("sentence-panel", sentence.pk), **HX).content.decode()
+    panel = checker_client.get(
+        url("sentence-panel", sentence.pk) + "?history=open", **HX
+    ).content.decode()
     assert "Evidence url: <bdi>https://a.example/</bdi> → <bdi>https://b.example/</bdi>" in panel
     stale = checker_client.post(url("evidence-delete", ev.pk), {"version": 1}, **HX)
     assert stale.status_code == 409 and Evidence.objects.exists()
@@ -376,7 +378,9 @@ def test_author_or_editor_deletes_a_claim_others_get_403(
         editor_client.post(url("claim-delete", theirs.pk), {"version": 1}, **HX).status_code == 200
     )
     assert not Claim.objects.exists()
-    panel = checker_client.get(url("sentence-panel", sentence.pk), **HX).content.decode()
+    panel = checker_client.get(
+        url("sentence-panel", sentence.pk) + "?history=open", **HX
+    ).content.decode()
     assert "Claim: <bdi>present</bdi> → <bdi>removed</bdi>" in panel
 
 

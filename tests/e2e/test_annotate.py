@@ -73,7 +73,12 @@ def test_fact_checker_annotates_the_seed_by_keyboard(page, live_server, checker,
     assert panel.get_attribute("data-sentence") == str(seven.pk)
     assert panel.locator("[data-claimant]").inner_text() == "Cavusoglu"
     assert panel.locator(f'a[href="{EVIDENCE}"]').inner_text() == "Casualty report"
-    timeline = panel.locator(".timeline").inner_text()
+    # History is loaded when opened (htmx), not with every panel.
+    assert panel.locator(".timeline").count() == 0
+    panel.locator("[data-history-details] summary").click()
+    timeline = panel.locator(".timeline")
+    timeline.wait_for()
+    timeline = timeline.inner_text()
     assert "Status: Unchecked → False" in timeline
     assert "Claim “Seven Turkish soldiers" in timeline and "Evidence Casualty report" in timeline
     assert timeline.count("checker") == 3
